@@ -1,0 +1,12 @@
+"""keras_grurcn: GRU-RCN video models (Ballas et al., ICLR 2016) for Keras 3.
+
+Layers and models use `keras.ops` only and run on any Keras backend; the
+data, training and export subpackages use TensorFlow and are imported on
+demand (`import keras_grurcn.data`).
+"""
+
+from keras_grurcn import layers
+from keras_grurcn.layers import ConvGRU1D, ConvGRU2D, ConvGRU3D
+from keras_grurcn.version import __version__
+
+__all__ = ["ConvGRU1D", "ConvGRU2D", "ConvGRU3D", "layers", "__version__"]
