@@ -161,8 +161,8 @@ class ConvGRU(keras.layers.RNN):
             recurrent_mask = cell.to_channels_last(
                 cell.get_recurrent_dropout_mask(initial_state[0])
             )
-        # All input convolutions at once: (batch, time, *spatial', 3 * filters).
-        projected = cell.project_inputs(cell.to_channels_last(sequences), dropout_mask)
+        # All input convolutions at once: (batch, time, *spatial', 2f) and (..., f).
+        x_zr, x_h = cell.project_inputs(cell.to_channels_last(sequences), dropout_mask)
         recurrent_kernels = cell.split_recurrent_kernel()
 
         zero_output_for_mask = self.zero_output_for_mask
@@ -170,14 +170,14 @@ class ConvGRU(keras.layers.RNN):
         def step(inputs_t, states):
             h_tm1 = states[0]
             h = cell.recurrent_step(
-                inputs_t[0], h_tm1, recurrent_kernels, recurrent_mask
+                inputs_t[0], inputs_t[1], h_tm1, recurrent_kernels, recurrent_mask
             )
             if mask is None:
                 return h, [h]
             # Masked steps carry the state forward unchanged. Done here rather
             # than by the backend loop, whose mask broadcasting assumes vector
             # states on some backends (JAX).
-            keep = ops.reshape(inputs_t[1], (-1,) + (1,) * (len(h.shape) - 1))
+            keep = ops.reshape(inputs_t[2], (-1,) + (1,) * (len(h.shape) - 1))
             h = ops.where(keep, h, h_tm1)
             output = (
                 ops.where(keep, h, ops.zeros_like(h)) if zero_output_for_mask else h
@@ -185,13 +185,13 @@ class ConvGRU(keras.layers.RNN):
             return output, [h]
 
         if mask is None:
-            step_inputs = (projected,)
+            step_inputs = (x_zr, x_h)
         else:
             mask = ops.cast(mask, "bool")
             if len(mask.shape) > 2:  # e.g. keras.layers.Masking: per position
                 mask = ops.any(mask, axis=tuple(range(2, len(mask.shape))))
             # (batch, time, 1): the TF loop needs rank >= 3 to go time-major.
-            step_inputs = (projected, ops.expand_dims(mask, -1))
+            step_inputs = (x_zr, x_h, ops.expand_dims(mask, -1))
         initial_state = [cell.to_channels_last(initial_state[0])]
         last_output, outputs, states = backend_rnn(
             step,

@@ -289,7 +289,7 @@ class ConvGRUCell(keras.layers.Layer, DropoutRNNCell):
     # --- The two halves of a step --------------------------------------
 
     def project_inputs(self, inputs, dropout_mask=None):
-        """`W * x + b` for the three gates, channels_last in and out.
+        """`(W_zr * x + b_zr, W_h * x + b_h)`, channels_last in and out.
 
         `inputs` may carry extra leading axes (e.g. time): they are folded
         into the batch so a whole sequence is one convolution call.
@@ -308,7 +308,9 @@ class ConvGRUCell(keras.layers.Layer, DropoutRNNCell):
         )
         if self.bias is not None:
             projected = projected + self.bias
-        return ops.reshape(projected, (*leading, *projected.shape[1:]))
+        projected = ops.reshape(projected, (*leading, *projected.shape[1:]))
+        # Split once here, not in every step of the loop.
+        return projected[..., : 2 * self.filters], projected[..., 2 * self.filters :]
 
     def split_recurrent_kernel(self):
         """Returns `(U_zr, U_h)`: one conv for both gates, one for h̃."""
@@ -317,12 +319,10 @@ class ConvGRUCell(keras.layers.Layer, DropoutRNNCell):
             self.recurrent_kernel[..., 2 * self.filters :],
         )
 
-    def recurrent_step(self, projected, h_tm1, recurrent_kernels, recurrent_mask=None):
+    def recurrent_step(self, x_zr, x_h, h_tm1, recurrent_kernels, recurrent_mask=None):
         """One GRU update from projected inputs, channels_last in and out."""
         kernel_zr, kernel_h = recurrent_kernels
         h_in = h_tm1 if recurrent_mask is None else h_tm1 * recurrent_mask
-        x_zr = projected[..., : 2 * self.filters]
-        x_h = projected[..., 2 * self.filters :]
         zr = self.recurrent_activation(
             x_zr
             + ops.conv(h_in, kernel_zr, padding="same", data_format="channels_last")
@@ -345,9 +345,10 @@ class ConvGRUCell(keras.layers.Layer, DropoutRNNCell):
             recurrent_mask = self.to_channels_last(
                 self.get_recurrent_dropout_mask(h_tm1)
             )
-        projected = self.project_inputs(self.to_channels_last(inputs), dropout_mask)
+        x_zr, x_h = self.project_inputs(self.to_channels_last(inputs), dropout_mask)
         h = self.recurrent_step(
-            projected,
+            x_zr,
+            x_h,
             self.to_channels_last(h_tm1),
             self.split_recurrent_kernel(),
             recurrent_mask,
