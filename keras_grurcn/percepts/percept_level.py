@@ -26,7 +26,10 @@ class PerceptLevel:
     Examples:
 
     ```python
-    level = PerceptLevel("pool3", "block3_pool", channels=256, stride=8)
+    level = keras_grurcn.percepts.PerceptLevel(
+        "pool3", "block3_pool", channels=256, stride=8
+    )
+    level.is_vector  # False
     ```
     """
 
@@ -34,7 +37,7 @@ class PerceptLevel:
     layer_name: str
     channels: int
     stride: int | None = None
-    application_kwargs: dict = dataclasses.field(default_factory=dict)
+    application_kwargs: dict = dataclasses.field(default_factory=dict, hash=False)
     description: str = ""
 
     @property
