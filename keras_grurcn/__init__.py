@@ -5,8 +5,9 @@ data, training and export subpackages use TensorFlow and are imported on
 demand (`import keras_grurcn.data`).
 """
 
-from keras_grurcn import layers
+from keras_grurcn import captioning, layers, metrics
 from keras_grurcn.layers import ConvGRU1D, ConvGRU2D, ConvGRU3D
 from keras_grurcn.version import __version__
 
 __all__ = ["ConvGRU1D", "ConvGRU2D", "ConvGRU3D", "layers", "__version__"]
+__all__ += ["captioning", "metrics"]

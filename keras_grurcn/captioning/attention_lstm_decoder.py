@@ -54,7 +54,7 @@ class AttentionLSTMDecoder(keras.layers.Layer):
         return_attention: also return the attention weights.
 
     Returns:
-        Logits `[batch, length, vocabulary_size]` predicting each next token,
+        Float32 logits `[batch, length, vocabulary_size]` predicting each next token,
         and with `return_attention=True` also the attention weights
         `[batch, length, time]`.
 
@@ -149,12 +149,20 @@ class AttentionLSTMDecoder(keras.layers.Layer):
         else:
             self.output_projection.build((None, self.embedding_dim))
 
+    def _build_for(self, features):
+        # Decoding calls `step` inside a loop, where no variable may be
+        # created, so an unbuilt decoder is built before the loop.
+        if not self.built:
+            self.build(tuple(features.shape), (None, None))
+
     def project_features(self, features):
         """The query-independent half of the attention scores, once per video."""
+        self._build_for(features)
         return self.attention.project_values(features)
 
     def initial_state(self, features):
         """The LSTM state `(h, c)` a caption starts from, from the mean feature."""
+        self._build_for(features)
         state = self.initial_state_dense(ops.mean(features, axis=1))
         return state[:, : self.units], state[:, self.units :]
 
@@ -189,6 +197,7 @@ class AttentionLSTMDecoder(keras.layers.Layer):
             A tuple `(logits [batch, vocabulary_size], state, attention
             [batch, time])`.
         """
+        self._build_for(features)
         if projected_features is None:
             projected_features = self.project_features(features)
         embedded = self.token_embedding(tokens)
@@ -225,7 +234,10 @@ class AttentionLSTMDecoder(keras.layers.Layer):
         hidden, context, weights = (
             ops.transpose(x, (1, 0, 2)) for x in (hidden, context, weights)
         )
-        logits = self._logits(hidden, context, embedded, training=training)
+        # Float32 logits keep the softmax cross-entropy exact under mixed precision.
+        logits = ops.cast(
+            self._logits(hidden, context, embedded, training=training), "float32"
+        )
         if return_attention:
             return logits, weights
         return logits
@@ -235,7 +247,7 @@ class AttentionLSTMDecoder(keras.layers.Layer):
     ):
         batch, length = tokens.shape[0], tokens.shape[1]
         logits = keras.KerasTensor(
-            (batch, length, self.vocabulary_size), dtype=self.compute_dtype
+            (batch, length, self.vocabulary_size), dtype="float32"
         )
         if return_attention:
             weights = keras.KerasTensor(

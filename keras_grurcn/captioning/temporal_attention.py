@@ -65,9 +65,14 @@ class TemporalAttention(keras.layers.Layer):
                 "TemporalAttention expects `query` [batch, query_dim] and `values` "
                 f"[batch, time, feature_dim]; got {query_shape} and {values_shape}."
             )
-        self.query_dense.build(query_shape)
-        self.values_dense.build(values_shape)
-        self.score_dense.build(tuple(values_shape[:2]) + (self.units,))
+        # `project_values` may have built `values_dense` already.
+        for layer, shape in (
+            (self.query_dense, query_shape),
+            (self.values_dense, values_shape),
+            (self.score_dense, tuple(values_shape[:2]) + (self.units,)),
+        ):
+            if not layer.built:
+                layer.build(shape)
 
     def project_values(self, values):
         return self.values_dense(values)

@@ -35,7 +35,7 @@ def rouge_l_score(references, hypotheses, beta=1.2):
     from keras_grurcn.metrics import rouge_l_score
 
     rouge_l_score([[["a", "man", "is", "cooking"]]], [["a", "man", "cooking"]])
-    # (0.7858..., [0.7858...])
+    # (0.8356..., [0.8356...])
     ```
     """
     if len(references) != len(hypotheses):

@@ -86,3 +86,44 @@ def test_bad_arguments_are_named():
         beam_search(decoder, tiny_features(), beam_width=decoder.vocabulary_size)
     with pytest.raises(ValueError, match="length_penalty"):
         beam_search(decoder, tiny_features(), length_penalty=-1.0)
+
+
+class _CaptionExport(tf.Module):
+    """Features -> caption strings, the way a serving signature would do it."""
+
+    def __init__(self, decoder):
+        super().__init__()
+        self.decoder = decoder
+        self.words = tf.constant(decoder.vocabulary.words)
+
+    @tf.function(input_signature=[tf.TensorSpec([None, None, FEATURE_DIM], tf.float32)])
+    def caption(self, features):
+        result = beam_search(self.decoder, features, beam_width=3, max_length=6)
+        ids, lengths = result["token_ids"], result["lengths"]
+        positions = tf.range(tf.shape(ids)[-1])
+        keep = (positions < lengths[..., None]) & (
+            ids != self.decoder.vocabulary.eos_id
+        )
+        words = tf.where(keep, tf.gather(self.words, ids), "")
+        captions = tf.strings.strip(
+            tf.strings.reduce_join(words, axis=-1, separator=" ")
+        )
+        return {
+            "captions": captions,
+            "scores": result["scores"],
+            "attention": result["attention"],
+        }
+
+
+def test_exports_to_a_saved_model_signature_that_returns_strings(tmp_path):
+    decoder, features = tiny_decoder(seed=5), tiny_features(3, seed=5)
+    eager = _numpy(beam_search(decoder, features, beam_width=3, max_length=6))
+    path = str(tmp_path / "captioner")
+    tf.saved_model.save(_CaptionExport(decoder), path)
+    loaded = tf.saved_model.load(path)  # keep it: it owns the variables
+    served = loaded.caption(tf.constant(features))
+    captions = [[c.decode() for c in row] for row in served["captions"].numpy()]
+    expected = [decoder.vocabulary.decode(row) for row in eager["token_ids"]]
+    assert captions == expected
+    np.testing.assert_allclose(served["scores"], eager["scores"], rtol=1e-5)
+    assert served["attention"].shape == (3, 3, 6, 4)

@@ -2,12 +2,13 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_grurcn.captioning import greedy_decode
+from keras_grurcn.captioning import AttentionLSTMDecoder, greedy_decode
 from tests.captioning.tiny_captioner import (
     FEATURE_DIM,
     teacher_forced_log_prob,
     tiny_decoder,
     tiny_features,
+    tiny_vocabulary,
 )
 
 
@@ -53,6 +54,16 @@ def test_runs_inside_tf_function_with_unknown_batch_and_time():
     np.testing.assert_array_equal(graph["token_ids"], eager["token_ids"])
     np.testing.assert_allclose(graph["scores"], eager["scores"], rtol=1e-5)
     np.testing.assert_allclose(graph["attention"], eager["attention"], atol=1e-6)
+
+
+def test_decodes_with_a_decoder_that_was_never_called():
+    # Decoding builds the decoder before its loop, where no variable may be made.
+    decoder = AttentionLSTMDecoder(tiny_vocabulary(), embedding_dim=4, units=4)
+    assert greedy_decode(decoder, tiny_features(), max_length=3)["token_ids"].shape == (
+        2,
+        3,
+    )
+    assert decoder.built
 
 
 def test_bad_arguments_are_named():
