@@ -101,10 +101,19 @@ def meteor_score(references, hypotheses):
         stderr=subprocess.DEVNULL,
     )
 
+    def read_line():
+        line = process.stdout.readline().decode("utf-8").strip()
+        if not line:
+            raise RuntimeError(
+                f"The METEOR 1.5 jar ({jar}) stopped answering (exit code "
+                f"{process.poll()}); it needs about 2 GB of memory for the JVM."
+            )
+        return line
+
     def exchange(line):
         process.stdin.write((line + "\n").encode("utf-8"))
         process.stdin.flush()
-        return process.stdout.readline().decode("utf-8").strip()
+        return read_line()
 
     try:
         statistics = []
@@ -114,10 +123,8 @@ def meteor_score(references, hypotheses):
             fields = [field.replace("|||", "") for field in fields]
             statistics.append(exchange(" ||| ".join(["SCORE"] + fields)))
         first = exchange(" ||| ".join(["EVAL"] + statistics))
-        video_scores = [float(first)] + [
-            float(process.stdout.readline().strip()) for _ in statistics[1:]
-        ]
-        corpus_score = float(process.stdout.readline().strip())
+        video_scores = [float(first)] + [float(read_line()) for _ in statistics[1:]]
+        corpus_score = float(read_line())
     finally:
         # The jar is a long-lived server: close it here, not at garbage
         # collection (the leak older caption code had).
