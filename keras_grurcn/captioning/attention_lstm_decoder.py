@@ -3,6 +3,9 @@
 import keras
 from keras import ops
 
+# The time loop Keras' own RNN layers use; see `call`.
+from keras.src.backend import rnn as backend_rnn
+
 from keras_grurcn.captioning.caption_vocabulary import CaptionVocabulary
 from keras_grurcn.captioning.temporal_attention import TemporalAttention
 
@@ -212,28 +215,29 @@ class AttentionLSTMDecoder(keras.layers.Layer):
         )
         projected_features = self.project_features(features)
 
-        # The TensorFlow backend's `ops.scan` stacks outputs shaped like the
-        # carry, so the carry holds this step's context and weights as well.
-        def scan_step(carry, embedded_t):
-            state, context, weights = self._recurrent_step(
-                embedded_t, carry[:2], features, projected_features
-            )
-            carry = (state[0], state[1], context, weights)
-            return carry, carry
+        feature_dim = features.shape[-1]
 
-        hidden, cell = self.initial_state(features)
-        carry = (
-            hidden,
-            cell,
-            ops.zeros_like(features[:, 0, :]),
-            ops.zeros_like(features[:, :, 0]),
+        # Keras' RNN loop (as keras.layers.LSTM uses) rather than `ops.scan`:
+        # it bounds the TensorFlow while-loop, which XLA (`jit_compile`) needs
+        # for the gradient. Each step's output packs [h, context, weights].
+        def step(embedded_t, states):
+            state, context, weights = self._recurrent_step(
+                embedded_t, states, features, projected_features
+            )
+            output = ops.concatenate(
+                [state[0], context, ops.cast(weights, state[0].dtype)], axis=-1
+            )
+            return output, list(state)
+
+        _, outputs, _ = backend_rnn(
+            step,
+            embedded,
+            list(self.initial_state(features)),
+            input_length=embedded.shape[1],
         )
-        _, (hidden, _, context, weights) = ops.scan(
-            scan_step, carry, ops.transpose(embedded, (1, 0, 2))
-        )
-        hidden, context, weights = (
-            ops.transpose(x, (1, 0, 2)) for x in (hidden, context, weights)
-        )
+        hidden = outputs[..., : self.units]
+        context = outputs[..., self.units : self.units + feature_dim]
+        weights = outputs[..., self.units + feature_dim :]
         # Float32 logits keep the softmax cross-entropy exact under mixed precision.
         logits = ops.cast(
             self._logits(hidden, context, embedded, training=training), "float32"

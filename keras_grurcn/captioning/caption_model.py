@@ -21,6 +21,7 @@ def build_caption_model(
     attention_units=256,
     dropout=0.5,
     tie_embeddings=False,
+    caption_length=None,
     name="caption_model",
 ):
     """Builds the teacher-forced captioning model over precomputed features.
@@ -41,6 +42,10 @@ def build_caption_model(
         vocabulary: a `CaptionVocabulary`.
         embedding_dim, units, attention_units, dropout, tie_embeddings:
             see `AttentionLSTMDecoder`.
+        caption_length: optional fixed length of the `tokens` input. Leave
+            `None` for captions of any length; set it (e.g. the encoder's
+            `max_length - 1`) to train with `jit_compile=True`, since XLA
+            needs the decoder loop's trip count at trace time.
         name: name of the model.
 
     Returns:
@@ -82,7 +87,7 @@ def build_caption_model(
     )
     # === Functional Model ===
     features = keras.Input(shape=tuple(feature_shape), name="features")
-    tokens = keras.Input(shape=(None,), dtype="int32", name="tokens")
+    tokens = keras.Input(shape=(caption_length,), dtype="int32", name="tokens")
     logits = decoder(features, tokens)
     return keras.Model(
         inputs={"features": features, "tokens": tokens}, outputs=logits, name=name
