@@ -12,7 +12,18 @@ from keras_grurcn.data.clip_transforms import (
     random_flip_clip,
 )
 from keras_grurcn.data.decode_report import DecodeReport
+from keras_grurcn.data.folder import (
+    VIDEO_EXTENSIONS,
+    folder_class_names,
+    folder_entries,
+)
 from keras_grurcn.data.frame_sampling import sample_frame_indices
+from keras_grurcn.data.manifest import manifest_entries
+from keras_grurcn.data.msvd import (
+    STANDARD_SPLIT_SIZES,
+    msvd_entries,
+    read_msvd_captions,
+)
 from keras_grurcn.data.synthetic import (
     COLOUR_NAMES,
     MOTION_CLASSES,
@@ -21,6 +32,7 @@ from keras_grurcn.data.synthetic import (
     make_motion_clips,
     write_motion_videos,
 )
+from keras_grurcn.data.ucf101 import ucf101_class_names, ucf101_entries
 from keras_grurcn.data.video_dataset import video_dataset
 from keras_grurcn.data.video_decode_error import VideoDecodeError
 from keras_grurcn.data.video_entry import VideoEntry
@@ -31,16 +43,25 @@ __all__ = [
     "COLOUR_NAMES",
     "MOTION_CLASSES",
     "PAPER_CROP_SCALES",
+    "STANDARD_SPLIT_SIZES",
+    "VIDEO_EXTENSIONS",
     "DecodeReport",
     "VideoDecodeError",
     "VideoEntry",
     "VideoInfo",
     "center_crop_clip",
+    "folder_class_names",
+    "folder_entries",
+    "manifest_entries",
+    "msvd_entries",
     "probe_video",
     "random_crop_clip",
     "random_flip_clip",
+    "read_msvd_captions",
     "read_video",
     "sample_frame_indices",
+    "ucf101_class_names",
+    "ucf101_entries",
     "video_dataset",
     "caption_for",
     "make_captioned_motion_clips",

@@ -201,14 +201,18 @@ def read_video(
             ) from None
         if count == 0:
             raise VideoDecodeError(path, "no frame could be decoded.")
-        # Headers and durations may overstate the count by a frame or two;
-        # more than that means the file was cut short or is corrupt.
-        tolerance = max(2, expected // 20)
+        # A header count may overstate the decodable frames by one (1% on
+        # long videos), a count estimated from the duration by a few; more
+        # means the file was cut short or frames were dropped as corrupt.
+        if stream.frames > 0:
+            tolerance = max(1, expected // 100)
+        else:
+            tolerance = max(2, expected // 20)
         if count < min(expected, last_wanted + 1) - tolerance:
             raise VideoDecodeError(
                 path,
-                f"truncated, the header announces {expected} frames but only "
-                f"{count} could be decoded.",
+                f"truncated or corrupt, the header announces {expected} frames "
+                f"but only {count} could be decoded.",
             )
         if indices is None:
             indices = np.arange(count, dtype=np.int64)
