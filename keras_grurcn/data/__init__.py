@@ -24,6 +24,13 @@ from keras_grurcn.data.msvd import (
     msvd_entries,
     read_msvd_captions,
 )
+from keras_grurcn.data.optical_flow import (
+    FLOW_METHODS,
+    compute_optical_flow,
+    flow_to_image,
+    tvl1_available,
+    write_flow_videos,
+)
 from keras_grurcn.data.synthetic import (
     COLOUR_NAMES,
     MOTION_CLASSES,
@@ -41,6 +48,7 @@ from keras_grurcn.data.video_writer import write_video
 
 __all__ = [
     "COLOUR_NAMES",
+    "FLOW_METHODS",
     "MOTION_CLASSES",
     "PAPER_CROP_SCALES",
     "STANDARD_SPLIT_SIZES",
@@ -50,6 +58,8 @@ __all__ = [
     "VideoEntry",
     "VideoInfo",
     "center_crop_clip",
+    "compute_optical_flow",
+    "flow_to_image",
     "folder_class_names",
     "folder_entries",
     "manifest_entries",
@@ -61,11 +71,13 @@ __all__ = [
     "read_video",
     "sample_frame_indices",
     "ucf101_class_names",
+    "tvl1_available",
     "ucf101_entries",
     "video_dataset",
     "caption_for",
     "make_captioned_motion_clips",
     "make_motion_clips",
+    "write_flow_videos",
     "write_motion_videos",
     "write_video",
 ]
