@@ -31,6 +31,9 @@ from keras_grurcn.data.optical_flow import (
     tvl1_available,
     write_flow_videos,
 )
+from keras_grurcn.data.percept_cache_format import read_cache_info
+from keras_grurcn.data.percept_cache_writer import write_percept_cache
+from keras_grurcn.data.percept_dataset import percept_dataset
 from keras_grurcn.data.synthetic import (
     COLOUR_NAMES,
     MOTION_CLASSES,
@@ -64,6 +67,8 @@ __all__ = [
     "folder_entries",
     "manifest_entries",
     "msvd_entries",
+    "percept_dataset",
+    "read_cache_info",
     "probe_video",
     "random_crop_clip",
     "random_flip_clip",
@@ -79,5 +84,6 @@ __all__ = [
     "make_motion_clips",
     "write_flow_videos",
     "write_motion_videos",
+    "write_percept_cache",
     "write_video",
 ]

@@ -14,7 +14,7 @@ from keras_grurcn.data.video_reader import (
     read_video,
 )
 
-TARGETS = ("label", "video_id", "captions", "none")
+TARGETS = ("label", "video_id", "captions", "index", "none")
 
 
 def _as_entries(entries):
@@ -31,6 +31,8 @@ def _targets(entries, target):
         return tf.constant([e.video_id for e in entries], tf.string)
     if target == "captions":
         return tf.ragged.constant([list(e.captions) for e in entries], tf.string)
+    if target == "index":
+        return tf.range(len(entries), dtype=tf.int64)
     return tf.zeros([len(entries)], tf.int32)
 
 
@@ -98,7 +100,8 @@ def video_dataset(
         resize_scale: shorter side at decode time over `image_size` (>= 1).
         short_video: `"loop"` or `"pad"`.
         target: `"label"` (int32), `"video_id"` (string), `"captions"`
-            (ragged strings) or `"none"` (zeros).
+            (ragged strings), `"index"` (int64 position in `entries`, to
+            join with anything else) or `"none"` (zeros).
         dtype: `"uint8"` or `"float32"`; either way pixels are raw RGB in
             0..255: the models apply the backbone's preprocessing.
         on_error: `"skip"` logs, counts (in `error_report`) and drops a file
