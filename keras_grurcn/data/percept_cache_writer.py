@@ -227,16 +227,18 @@ def write_percept_cache(
         desc="percepts",
         disable=not progress,
     )
-    writer, writer_shard, written = None, None, 0
+    writer, writer_shard, written, captions_written = None, None, 0, 0
 
     def finish_shard():
-        nonlocal writer
+        nonlocal writer, captions_written
         writer.close()
         name = shard_name(writer_shard)
         os.replace(
             os.path.join(output_dir, name + ".partial"), os.path.join(output_dir, name)
         )
-        state["shards"].append({"file": name, "num_examples": written})
+        state["shards"].append(
+            {"file": name, "num_examples": written, "num_captions": captions_written}
+        )
         _write_json(progress_path, state)
         writer = None
 
@@ -256,12 +258,12 @@ def write_percept_cache(
                 finish_shard()
             if writer is None:
                 while len(state["shards"]) < shard:  # Shards emptied by skips.
-                    writer_shard, written = len(state["shards"]), 0
+                    writer_shard, written, captions_written = len(state["shards"]), 0, 0
                     writer = tf.io.TFRecordWriter(
                         os.path.join(output_dir, shard_name(writer_shard) + ".partial")
                     )
                     finish_shard()
-                writer_shard, written = shard, 0
+                writer_shard, written, captions_written = shard, 0, 0
                 writer = tf.io.TFRecordWriter(
                     os.path.join(output_dir, shard_name(shard) + ".partial")
                 )
@@ -272,6 +274,7 @@ def write_percept_cache(
             )
             writer.write(example)
             written += 1
+            captions_written += len(meta[row]["captions"])
         bar.update(len(indices))
     if writer is not None:
         finish_shard()
@@ -284,6 +287,7 @@ def write_percept_cache(
         "levels": state["levels"],
         "dtype": "float16",
         "num_examples": sum(s["num_examples"] for s in state["shards"]),
+        "num_captions": sum(s["num_captions"] for s in state["shards"]),
         "shards": state["shards"],
         "examples_per_shard": examples_per_shard,
     }

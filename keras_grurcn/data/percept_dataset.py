@@ -100,6 +100,11 @@ def percept_dataset(
         dataset = tf.data.TFRecordDataset(files, buffer_size=8 << 20)
     if repeat:
         dataset = dataset.repeat()
+    elif target != "caption":
+        # Record counts are known: Keras then knows the steps per epoch.
+        dataset = dataset.apply(
+            tf.data.experimental.assert_cardinality(info["num_examples"])
+        )
 
     if target == "caption":
         # One element per (clip, caption) pair, then batched.
@@ -115,6 +120,10 @@ def percept_dataset(
             )
 
         dataset = dataset.flat_map(pairs)
+        if not repeat:
+            dataset = dataset.apply(
+                tf.data.experimental.assert_cardinality(info["num_captions"])
+            )
         dataset = dataset.batch(batch_size, drop_remainder=drop_remainder)
         return dataset.prefetch(tf.data.AUTOTUNE)
 

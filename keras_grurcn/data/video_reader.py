@@ -183,9 +183,20 @@ def read_video(
             wanted = set(indices.ravel().tolist())
             last_wanted = max(wanted)
         size = _resized_size(height, width, short_side)
+        # Area averaging when shrinking (no aliasing), bilinear otherwise.
+        interpolation = "AREA" if size[0] < height else "BILINEAR"
 
         def to_rgb(frame):
-            return frame.to_ndarray(format="rgb24", width=size[1], height=size[0])
+            # threads=1: swscale's own thread pool costs ~5x on one small
+            # frame (measured, docs/decisions.md); tf.data parallelises
+            # across videos instead.
+            return frame.reformat(
+                width=size[1],
+                height=size[0],
+                format="rgb24",
+                interpolation=interpolation,
+                threads=1,
+            ).to_ndarray()
 
         decoded, previous, count = {}, None, 0
         try:

@@ -161,5 +161,9 @@ def test_cached_percepts_feed_model_fit(clips, tmp_path):
     outputs = keras.layers.Dense(4)(keras.layers.Concatenate()(pooled))
     model = keras.Model(inputs, outputs)
     model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    history = model.fit(percept_dataset(tmp_path, 4, shuffle=True), epochs=1, verbose=0)
+    history = model.fit(
+        percept_dataset(tmp_path, 4, shuffle=True), epochs=1, shuffle=False, verbose=0
+    )
     assert np.isfinite(history.history["loss"][0])
+    assert percept_dataset(tmp_path, 4).cardinality() == 3  # 10 clips.
+    assert percept_dataset(tmp_path, 4, target="caption").cardinality() == 5
