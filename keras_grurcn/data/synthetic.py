@@ -187,7 +187,9 @@ def write_motion_videos(
 
     Layouts:
         - `"folder"`: `directory/<class>/<class>_<i>.mp4`, one folder per
-          class, readable with `folder_entries`.
+          class, readable with `folder_entries(directory,
+          class_names=MOTION_CLASSES)` (without `class_names` the labels
+          follow the alphabetical folder order).
         - `"ucf101"`: `directory/UCF-101/<Class>/v_<Class>_gXX_cYY.avi` and
           `directory/ucfTrainTestlist/` with `classInd.txt`,
           `trainlist0{1,2,3}.txt` and `testlist0{1,2,3}.txt` (groups g01-g07,

@@ -186,11 +186,14 @@ def read_video(
         # Area averaging when shrinking (no aliasing), bilinear otherwise.
         interpolation = "AREA" if size[0] < height else "BILINEAR"
 
+        # One scaler context for the whole video instead of one per frame;
+        # threads=1: swscale's own thread pool costs ~5x on one small frame
+        # (measured, docs/decisions.md), tf.data parallelises across videos.
+        reformatter = av.video.reformatter.VideoReformatter()
+
         def to_rgb(frame):
-            # threads=1: swscale's own thread pool costs ~5x on one small
-            # frame (measured, docs/decisions.md); tf.data parallelises
-            # across videos instead.
-            return frame.reformat(
+            return reformatter.reformat(
+                frame,
                 width=size[1],
                 height=size[0],
                 format="rgb24",
