@@ -5,6 +5,7 @@ decoding uses PyAV and OpenCV (`pip install keras-grurcn[video]`), the
 pipelines use `tf.data`.
 """
 
+from keras_grurcn.data.check_videos import check_videos
 from keras_grurcn.data.clip_transforms import (
     PAPER_CROP_SCALES,
     center_crop_clip,
@@ -61,6 +62,7 @@ __all__ = [
     "VideoEntry",
     "VideoInfo",
     "center_crop_clip",
+    "check_videos",
     "compute_optical_flow",
     "flow_to_image",
     "folder_class_names",

@@ -106,7 +106,8 @@ def video_dataset(
             0..255: the models apply the backbone's preprocessing.
         on_error: `"skip"` logs, counts (in `error_report`) and drops a file
             that fails to decode; `"raise"` stops the iteration with an error
-            whose message is the `VideoDecodeError` naming the file.
+            whose message is the `VideoDecodeError` naming the file (run
+            `check_videos` first to get that error unwrapped, in Python).
         error_report: a `DecodeReport` collecting the skipped files.
         max_frames, max_pixels: refuse files bigger than this (see
             `read_video`).

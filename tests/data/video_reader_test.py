@@ -3,6 +3,7 @@ import pytest
 
 from keras_grurcn.data import (
     VideoDecodeError,
+    check_videos,
     make_motion_clips,
     probe_video,
     read_video,
@@ -81,3 +82,12 @@ def test_writer_rejects_bad_frames(tmp_path):
         write_video(tmp_path / "a.mp4", np.zeros((2, 8, 8, 3), np.float32))
     with pytest.raises(ValueError, match="even"):
         write_video(tmp_path / "a.mp4", np.zeros((2, 9, 8, 3), np.uint8))
+
+
+def test_check_videos_finds_every_bad_file(bad_videos):
+    paths = list(bad_videos.values())
+    report = check_videos(paths, progress=False)
+    bad = sorted(path for path, _ in report.failures)
+    assert bad == sorted(p for k, p in bad_videos.items() if k != "good")
+    with pytest.raises(VideoDecodeError, match="truncated"):
+        check_videos([bad_videos["good"], bad_videos["truncated"]], on_error="raise")
