@@ -169,7 +169,7 @@ def read_video(
             raise VideoDecodeError(path, "the video stream has no frames.")
         if num_frames is None:
             indices = None  # Every frame, however many the header announced.
-            wanted, last_wanted = None, max_frames - 1
+            wanted, last_wanted = None, max_frames
         else:
             indices = sample_frame_indices(
                 expected,
@@ -204,6 +204,10 @@ def read_video(
         decoded, previous, count = {}, None, 0
         try:
             for frame in container.decode(stream):
+                if count >= max_frames:  # The header understated the count.
+                    raise VideoDecodeError(
+                        path, f"more frames than max_frames={max_frames}."
+                    )
                 if wanted is None or count in wanted:
                     decoded[count] = to_rgb(frame)
                 previous, count = frame, count + 1

@@ -7,6 +7,7 @@ from keras_grurcn.data import (
     make_motion_clips,
     probe_video,
     read_video,
+    video_reader,
     write_video,
 )
 
@@ -91,3 +92,11 @@ def test_check_videos_finds_every_bad_file(bad_videos):
     assert bad == sorted(p for k, p in bad_videos.items() if k != "good")
     with pytest.raises(VideoDecodeError, match="truncated"):
         check_videos([bad_videos["good"], bad_videos["truncated"]], on_error="raise")
+
+
+def test_a_header_understating_the_frame_count_still_hits_max_frames(
+    bad_videos, monkeypatch
+):
+    monkeypatch.setattr(video_reader, "_expected_frames", lambda *args: 5)
+    with pytest.raises(VideoDecodeError, match="more frames than max_frames=10"):
+        read_video(bad_videos["good"], max_frames=10)
