@@ -161,41 +161,41 @@ class ConvGRU(keras.layers.RNN):
             recurrent_mask = cell.to_channels_last(
                 cell.get_recurrent_dropout_mask(initial_state[0])
             )
-        # All input convolutions at once: (batch, time, *spatial', 2f) and (..., f).
-        x_zr, x_h = cell.project_inputs(cell.to_channels_last(sequences), dropout_mask)
+        # All input convolutions at once: (batch, time, *spatial', 3 * filters).
+        projected = cell.project_inputs(cell.to_channels_last(sequences), dropout_mask)
         recurrent_kernels = cell.split_recurrent_kernel()
-
         zero_output_for_mask = self.zero_output_for_mask
+        if mask is not None:
+            # Masked steps carry the state forward unchanged. The mask rides
+            # along as one more channel of the step input, rather than going
+            # to the backend loop: its mask broadcasting assumes vector states
+            # on some backends (JAX), and one tensor (not a tuple) lets
+            # Keras' TF loop read a traced clip's unknown length.
+            mask = ops.cast(mask, projected.dtype)
+            if len(mask.shape) > 2:  # e.g. keras.layers.Masking: per position
+                mask = ops.max(mask, axis=tuple(range(2, len(mask.shape))))
+            mask = ops.reshape(mask, (*ops.shape(mask), *(1,) * (cell.rank + 1)))
+            mask = ops.broadcast_to(mask, (*ops.shape(projected)[:-1], 1))
+            projected = ops.concatenate([projected, mask], axis=-1)
 
-        def step(inputs_t, states):
+        def step(projected_t, states):
             h_tm1 = states[0]
             h = cell.recurrent_step(
-                inputs_t[0], inputs_t[1], h_tm1, recurrent_kernels, recurrent_mask
+                projected_t, h_tm1, recurrent_kernels, recurrent_mask
             )
             if mask is None:
                 return h, [h]
-            # Masked steps carry the state forward unchanged. Done here rather
-            # than by the backend loop, whose mask broadcasting assumes vector
-            # states on some backends (JAX).
-            keep = ops.reshape(inputs_t[2], (-1,) + (1,) * (len(h.shape) - 1))
+            keep = projected_t[..., -1:] > 0.5
             h = ops.where(keep, h, h_tm1)
             output = (
                 ops.where(keep, h, ops.zeros_like(h)) if zero_output_for_mask else h
             )
             return output, [h]
 
-        if mask is None:
-            step_inputs = (x_zr, x_h)
-        else:
-            mask = ops.cast(mask, "bool")
-            if len(mask.shape) > 2:  # e.g. keras.layers.Masking: per position
-                mask = ops.any(mask, axis=tuple(range(2, len(mask.shape))))
-            # (batch, time, 1): the TF loop needs rank >= 3 to go time-major.
-            step_inputs = (x_zr, x_h, ops.expand_dims(mask, -1))
         initial_state = [cell.to_channels_last(initial_state[0])]
         last_output, outputs, states = backend_rnn(
             step,
-            step_inputs,
+            projected,
             initial_state,
             go_backwards=self.go_backwards,
             unroll=self.unroll,

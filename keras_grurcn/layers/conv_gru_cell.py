@@ -287,7 +287,7 @@ class ConvGRUCell(keras.layers.Layer, DropoutRNNCell):
     # --- The two halves of a step --------------------------------------
 
     def project_inputs(self, inputs, dropout_mask=None):
-        """`(W_zr * x + b_zr, W_h * x + b_h)`, channels_last in and out.
+        """`W * x + b` for the three gates `[z, r, h]`, channels_last.
 
         `inputs` may carry extra leading axes (e.g. time): they are folded
         into the batch so a whole sequence is one convolution call.
@@ -306,9 +306,7 @@ class ConvGRUCell(keras.layers.Layer, DropoutRNNCell):
         )
         if self.bias is not None:
             projected = projected + self.bias
-        projected = ops.reshape(projected, (*leading, *projected.shape[1:]))
-        # Split once here, not in every step of the loop.
-        return projected[..., : 2 * self.filters], projected[..., 2 * self.filters :]
+        return ops.reshape(projected, (*leading, *projected.shape[1:]))
 
     def split_recurrent_kernel(self):
         """Returns `(U_zr, U_h)`: one conv for both gates, one for h̃."""
@@ -317,18 +315,19 @@ class ConvGRUCell(keras.layers.Layer, DropoutRNNCell):
             self.recurrent_kernel[..., 2 * self.filters :],
         )
 
-    def recurrent_step(self, x_zr, x_h, h_tm1, recurrent_kernels, recurrent_mask=None):
-        """One GRU update from projected inputs, channels_last in and out."""
+    def recurrent_step(self, projected, h_tm1, recurrent_kernels, recurrent_mask=None):
+        """One GRU update from `project_inputs`' output, channels_last."""
         kernel_zr, kernel_h = recurrent_kernels
+        filters = self.filters
         h_in = h_tm1 if recurrent_mask is None else h_tm1 * recurrent_mask
         zr = self.recurrent_activation(
-            x_zr
+            projected[..., : 2 * filters]
             + ops.conv(h_in, kernel_zr, padding="same", data_format="channels_last")
         )
-        z = zr[..., : self.filters]
-        r = zr[..., self.filters :]
+        z = zr[..., :filters]
+        r = zr[..., filters:]
         candidate = self.activation(
-            x_h
+            projected[..., 2 * filters : 3 * filters]
             + ops.conv(r * h_in, kernel_h, padding="same", data_format="channels_last")
         )
         # (1 - z) * h + z * h̃, written with one multiply.
@@ -343,10 +342,9 @@ class ConvGRUCell(keras.layers.Layer, DropoutRNNCell):
             recurrent_mask = self.to_channels_last(
                 self.get_recurrent_dropout_mask(h_tm1)
             )
-        x_zr, x_h = self.project_inputs(self.to_channels_last(inputs), dropout_mask)
+        projected = self.project_inputs(self.to_channels_last(inputs), dropout_mask)
         h = self.recurrent_step(
-            x_zr,
-            x_h,
+            projected,
             self.to_channels_last(h_tm1),
             self.split_recurrent_kernel(),
             recurrent_mask,

@@ -180,3 +180,21 @@ def test_mixed_precision(policy):
         assert keras.backend.standardize_dtype(gru.output.dtype) == policy.split("_")[1]
     finally:
         keras.config.set_dtype_policy(previous)
+
+
+def test_clips_of_unknown_length_in_a_traced_graph():
+    inputs = keras.Input((None, 6, 6, 2))
+    hidden = layers.ConvGRU2D(3, 3, padding="same")(inputs)
+    outputs = keras.layers.Dense(2, activation="softmax")(
+        keras.layers.GlobalAveragePooling2D()(hidden)
+    )
+    model = keras.Model(inputs, outputs)
+    model.compile("adam", "sparse_categorical_crossentropy")
+    rng = np.random.default_rng(0)
+    for steps in (3, 5):  # one traced train function, two lengths
+        x = rng.normal(size=(4, steps, 6, 6, 2)).astype("float32")
+        model.fit(x, np.array([0, 1, 0, 1]), epochs=1, verbose=0)
+        eager = keras.ops.convert_to_numpy(model(x))
+        np.testing.assert_allclose(
+            model.predict(x, verbose=0), eager, rtol=1e-5, atol=1e-6
+        )
