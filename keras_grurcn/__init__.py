@@ -10,3 +10,18 @@ from keras_grurcn.layers import ConvGRU1D, ConvGRU2D, ConvGRU3D
 from keras_grurcn.version import __version__
 
 __all__ = ["ConvGRU1D", "ConvGRU2D", "ConvGRU3D", "layers", "percepts", "__version__"]
+
+# TensorFlow-only entry points, imported on first use so that
+# `import keras_grurcn` stays TensorFlow-free (JAX users).
+_LAZY_EXPORTS = {
+    "export_saved_model": "keras_grurcn.export",
+    "predict_frames": "keras_grurcn.export",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY_EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY_EXPORTS[name]), name)
+    raise AttributeError(f"module 'keras_grurcn' has no attribute {name!r}")
