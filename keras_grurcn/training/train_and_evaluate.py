@@ -9,6 +9,7 @@ from keras_grurcn.training.distribute_dataset import (
     distribute_dataset,
 )
 from keras_grurcn.training.strategy import get_strategy
+from keras_grurcn.training.top5_accuracy import sparse_top5_accuracy
 from keras_grurcn.training.training_callbacks import (
     build_callbacks,
     is_chief,
@@ -53,14 +54,13 @@ def build_and_compile(config, model_fn, strategy, steps_per_epoch=None):
                 "build_and_compile: `model_fn()` must return a keras.Model; "
                 f"got {type(model).__name__}."
             )
-        num_classes = model.output_shape[-1]
         model.compile(
             optimizer=_build_optimizer(config, strategy, steps_per_epoch),
             loss=keras.losses.SparseCategoricalCrossentropy(),
             metrics=[
                 keras.metrics.SparseCategoricalAccuracy(name="accuracy"),
-                keras.metrics.SparseTopKCategoricalAccuracy(
-                    k=min(5, num_classes), name="top5_accuracy"
+                keras.metrics.MeanMetricWrapper(
+                    sparse_top5_accuracy, name="top5_accuracy"
                 ),
             ],
             jit_compile=config.jit_compile,

@@ -64,22 +64,7 @@ def build_callbacks(config, workdir, strategy):
         backup_dir = os.path.join(backup_dir, f"{task.task_type}-{task.task_id}")
     mode = "max" if config.monitor == "val_accuracy" else "min"
     callbacks = [keras.callbacks.BackupAndRestore(backup_dir, save_freq="epoch")]
-    if chief:
-        _check_tensorboard_installed()
-        os.makedirs(os.path.dirname(paths["best_model"]), exist_ok=True)
-        callbacks += [
-            keras.callbacks.ModelCheckpoint(
-                paths["best_model"],
-                monitor=config.monitor,
-                mode=mode,
-                save_best_only=True,
-                initial_value_threshold=_best_logged_value(
-                    paths["history"], config.monitor, mode
-                ),
-            ),
-            keras.callbacks.CSVLogger(paths["history"], append=True),
-            keras.callbacks.TensorBoard(paths["tensorboard"]),
-        ]
+    # Before the loggers: ReduceLROnPlateau adds `learning_rate` to the logs.
     if config.lr_schedule == "plateau":
         callbacks.append(
             keras.callbacks.ReduceLROnPlateau(
@@ -97,6 +82,22 @@ def build_callbacks(config, workdir, strategy):
                 restore_best_weights=True,
             )
         )
+    if chief:
+        _check_tensorboard_installed()
+        os.makedirs(os.path.dirname(paths["best_model"]), exist_ok=True)
+        callbacks += [
+            keras.callbacks.ModelCheckpoint(
+                paths["best_model"],
+                monitor=config.monitor,
+                mode=mode,
+                save_best_only=True,
+                initial_value_threshold=_best_logged_value(
+                    paths["history"], config.monitor, mode
+                ),
+            ),
+            keras.callbacks.CSVLogger(paths["history"], append=True),
+            keras.callbacks.TensorBoard(paths["tensorboard"]),
+        ]
     return callbacks
 
 
