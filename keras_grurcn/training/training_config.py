@@ -13,8 +13,7 @@ class TrainingConfig:
 
     The paper reports mini-batches of 64 videos, a frozen ImageNet CNN and
     model selection on the validation set; it does not give the optimizer
-    or the learning rate (see docs/PAPER notes), so those defaults are
-    ours: Adam at 1e-4, decayed when the validation loss stalls, early
+    or the learning rate, so those defaults are ours (docs/decisions.md): Adam at 1e-4, decayed when the validation loss stalls, early
     stopping after 10 epochs without improvement.
 
     Args:
