@@ -13,8 +13,9 @@ class TrainingConfig:
 
     The paper reports mini-batches of 64 videos, a frozen ImageNet CNN and
     model selection on the validation set; it does not give the optimizer
-    or the learning rate, so those defaults are ours (docs/decisions.md): Adam at 1e-4, decayed when the validation loss stalls, early
-    stopping after 10 epochs without improvement.
+    or the learning rate, so those defaults are ours (docs/decisions.md):
+    Adam at 1e-4, divided by 10 when the validation loss stalls for 5
+    epochs, early stopping after 10 epochs without improvement.
 
     Args:
         strategy: the `get_strategy` name: `"auto"`, `"default"`,
