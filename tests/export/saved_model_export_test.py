@@ -1,0 +1,263 @@
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_grurcn.export import classification_outputs
+from keras_grurcn.export import export_saved_model
+from keras_grurcn.export import predict_frames as predict_frames_function
+from tests.export.conftest import CLASS_NAMES
+
+# A serving container has TensorFlow and nothing of this package: the child
+# process blocks every `keras_grurcn` import and runs outside the checkout.
+SERVING_PROCESS = textwrap.dedent(
+    """
+    import sys
+
+    class NoKerasGrurcn:
+        def find_spec(self, name, path=None, target=None):
+            if name == "keras_grurcn" or name.startswith("keras_grurcn."):
+                raise ModuleNotFoundError("keras_grurcn is not installed here")
+            return None
+
+    sys.meta_path.insert(0, NoKerasGrurcn())
+    try:
+        import keras_grurcn  # noqa: F401
+    except ModuleNotFoundError:
+        pass
+    else:
+        raise SystemExit("keras_grurcn was importable")
+
+    import numpy as np
+    import tensorflow as tf
+
+    export_dir, frames_path, output_path = sys.argv[1:]
+    served = tf.saved_model.load(export_dir)
+    outputs = served.signatures["serving_default"](
+        frames=tf.constant(np.load(frames_path))
+    )
+    np.savez(
+        output_path,
+        probabilities=outputs["probabilities"].numpy(),
+        labels=outputs["labels"].numpy().astype(str),
+    )
+    assert not any(name.startswith("keras_grurcn") for name in sys.modules)
+    """
+)
+
+
+def random_frames(shape, seed=0):
+    return np.random.default_rng(seed).integers(0, 256, shape).astype("uint8")
+
+
+def test_lazy_exports_from_the_package():
+    import keras_grurcn
+
+    assert keras_grurcn.export_saved_model is export_saved_model
+    assert keras_grurcn.predict_frames is predict_frames_function
+    with pytest.raises(AttributeError, match="no attribute 'export_model'"):
+        keras_grurcn.export_model  # noqa: B018
+
+
+def test_import_keras_grurcn_stays_tensorflow_free():
+    code = (
+        "import sys, keras_grurcn; "
+        "assert 'tensorflow' not in sys.modules, 'tensorflow was imported'"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "KERAS_BACKEND": "jax"},
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_signature_takes_uint8_frames_of_any_size(export_dir, classifier):
+    served = tf.saved_model.load(export_dir)
+    signature = served.signatures["serving_default"]
+    (frames_spec,) = signature.structured_input_signature[1].values()
+    assert frames_spec.dtype == tf.uint8
+    assert frames_spec.shape.as_list() == [None, None, None, None, 3]
+    assert set(signature.structured_outputs) == {"probabilities", "labels"}
+
+    # Any length and size: longer, shorter and exactly the model's clip.
+    for shape in [(2, 9, 45, 60, 3), (1, 2, 20, 24, 3), (3, 4, 32, 32, 3)]:
+        frames = random_frames(shape)
+        outputs = signature(frames=tf.constant(frames))
+        probabilities = outputs["probabilities"].numpy()
+        assert probabilities.shape == (shape[0], 3)
+        np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+        np.testing.assert_allclose(
+            probabilities,
+            predict_frames_function(classifier, frames),
+            rtol=1e-5,
+            atol=1e-6,
+        )
+        best_first = np.argsort(-probabilities, axis=1)
+        expected = np.asarray(CLASS_NAMES)[best_first]
+        assert (outputs["labels"].numpy().astype(str) == expected).all()
+
+
+def test_fresh_process_without_keras_grurcn_serves_the_same_predictions(
+    export_dir, classifier, tmp_path
+):
+    frames = random_frames((2, 7, 40, 50, 3), seed=1)
+    np.save(tmp_path / "frames.npy", frames)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PYTHONPATH", "TF_CONFIG")
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-I",
+            "-c",
+            SERVING_PROCESS,
+            export_dir,
+            str(tmp_path / "frames.npy"),
+            str(tmp_path / "served.npz"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    served = np.load(tmp_path / "served.npz")
+    in_process = predict_frames_function(classifier, frames)
+    np.testing.assert_allclose(
+        served["probabilities"], in_process, rtol=1e-5, atol=1e-6
+    )
+    assert served["labels"][0][0] == CLASS_NAMES[int(np.argmax(in_process[0]))]
+
+
+def test_saved_model_cli_lists_the_signature(export_dir):
+    cli = shutil.which("saved_model_cli")
+    command = (
+        [cli]
+        if cli
+        else [sys.executable, "-m", "tensorflow.python.tools.saved_model_cli"]
+    )
+    result = subprocess.run(
+        [*command, "show", "--dir", export_dir, "--all"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    listing = result.stdout
+    serving = listing[listing.index("signature_def['serving_default']") :]
+    assert "inputs['frames'] tensor_info:" in serving
+    assert "dtype: DT_UINT8" in serving
+    assert "shape: (-1, -1, -1, -1, 3)" in serving
+    assert "outputs['probabilities'] tensor_info:" in serving
+    assert "outputs['labels'] tensor_info:" in serving
+    assert "dtype: DT_STRING" in serving
+    assert "Method name is: tensorflow/serving/predict" in serving
+
+
+def test_an_existing_version_is_never_overwritten_by_accident(export_dir, classifier):
+    before = sorted(os.listdir(export_dir))
+    with pytest.raises(FileExistsError, match="already exists"):
+        export_saved_model(classifier, export_dir)
+    assert sorted(os.listdir(export_dir)) == before
+
+
+def test_a_failed_export_leaves_nothing_behind(classifier, tmp_path):
+    def broken_outputs(model, frames):
+        raise RuntimeError("endpoint failed")
+
+    with pytest.raises(RuntimeError, match="endpoint failed"):
+        export_saved_model(
+            classifier,
+            tmp_path / "grurcn" / "2",
+            endpoints={"serving_default": broken_outputs},
+        )
+    assert os.listdir(tmp_path / "grurcn") == []
+
+
+def test_failure_while_writing_keeps_the_old_version_and_no_temporary(
+    classifier, tmp_path, monkeypatch
+):
+    version = tmp_path / "grurcn" / "1"
+    export_saved_model(classifier, version)
+    assert oct(os.stat(version).st_mode & 0o777) == "0o755"
+
+    def write_half_then_fail(obj, export_dir, *args, **kwargs):
+        with open(os.path.join(export_dir, "saved_model.pb"), "wb") as file:
+            file.write(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(tf.saved_model, "save", write_half_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        export_saved_model(classifier, version, overwrite=True)
+    assert os.listdir(tmp_path / "grurcn") == ["1"]
+    assert tf.saved_model.load(str(version)).signatures["serving_default"] is not None
+
+
+def test_overwrite_swaps_in_the_new_export(classifier, tmp_path):
+    version = tmp_path / "grurcn" / "1"
+    export_saved_model(classifier, version, class_names=["a", "b", "c"])
+    export_saved_model(classifier, version, class_names=CLASS_NAMES, overwrite=True)
+    assert os.listdir(tmp_path / "grurcn") == ["1"]
+    outputs = tf.saved_model.load(str(version)).signatures["serving_default"](
+        frames=tf.zeros((1, 4, 32, 32, 3), tf.uint8)
+    )
+    assert set(outputs["labels"].numpy().astype(str)[0]) == set(CLASS_NAMES)
+
+
+def test_endpoints_hook_exports_a_caption_signature(classifier, tmp_path):
+    # How a captioner plugs in: its own outputs_fn returning strings.
+    def caption_outputs(model, frames):
+        probabilities = model(frames)
+        words = tf.gather(tf.constant(CLASS_NAMES), tf.argmax(probabilities, axis=-1))
+        return {"caption": tf.strings.join(["a person is ", words, "ing"])}
+
+    version = export_saved_model(
+        classifier,
+        tmp_path / "captioner" / "1",
+        endpoints={
+            "serving_default": caption_outputs,
+            "classify": classification_outputs(CLASS_NAMES),
+        },
+    )
+    served = tf.saved_model.load(version)
+    assert set(served.signatures) == {"serving_default", "classify"}
+    captions = served.signatures["serving_default"](
+        frames=tf.constant(random_frames((2, 5, 30, 30, 3)))
+    )["caption"]
+    assert captions.dtype == tf.string
+    assert captions.shape == (2,)
+    assert captions.numpy()[0].decode().startswith("a person is ")
+    with pytest.raises(ValueError, match="must include 'serving_default'"):
+        export_saved_model(
+            classifier,
+            tmp_path / "other" / "1",
+            endpoints={"caption": caption_outputs},
+        )
+
+
+def test_models_that_do_not_take_frames_are_refused(tmp_path):
+    vectors = keras.Input((10, 4))
+    model = keras.Model(vectors, keras.layers.Dense(3)(vectors))
+    with pytest.raises(ValueError, match="one input of RGB frames"):
+        export_saved_model(model, tmp_path / "1")
+    assert not os.path.exists(tmp_path / "1")
+
+
+def test_predict_frames_checks_its_input(classifier):
+    with pytest.raises(ValueError, match=r"\(batch, time, height, width, 3\)"):
+        predict_frames_function(classifier, np.zeros((4, 32, 32, 3), "uint8"))
+    with pytest.raises(ValueError, match="no frames"):
+        predict_frames_function(classifier, np.zeros((1, 0, 32, 32, 3), "uint8"))
