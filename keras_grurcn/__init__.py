@@ -5,8 +5,10 @@ data, training and export subpackages use TensorFlow and are imported on
 demand (`import keras_grurcn.data`).
 """
 
-from keras_grurcn import layers, percepts
+from keras_grurcn import layers, models, percepts
 from keras_grurcn.layers import ConvGRU1D, ConvGRU2D, ConvGRU3D
+from keras_grurcn.models import build_model, list_models
 from keras_grurcn.version import __version__
 
 __all__ = ["ConvGRU1D", "ConvGRU2D", "ConvGRU3D", "layers", "percepts", "__version__"]
+__all__ += ["build_model", "list_models", "models"]
