@@ -170,3 +170,20 @@ def test_variable_length_clips_retrace_in_graph_mode():
     model = variable_length_model()
     for num_frames in (1, 3):
         model.fit(variable_length_percepts(num_frames), np.array([0, 2]), verbose=0)
+
+
+def test_trainable_backbone_unfreezes_the_percept_extractor():
+    def trainable_paths(trainable_backbone):
+        model = keras_grurcn.build_model(
+            "grurcn",
+            **TINY,
+            levels=["pool2"],
+            hidden_maps=2,
+            trainable_backbone=trainable_backbone,
+        )
+        return [weight.path for weight in model.trainable_weights]
+
+    frozen, unfrozen = trainable_paths(False), trainable_paths(True)
+    assert not any("block1_conv1" in path for path in frozen)
+    assert any("block1_conv1" in path for path in unfrozen)
+    assert set(frozen) < set(unfrozen)
