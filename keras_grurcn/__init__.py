@@ -8,10 +8,13 @@ demand (`import keras_grurcn.data`).
 from keras_grurcn import captioning
 from keras_grurcn import layers
 from keras_grurcn import metrics
+from keras_grurcn import models
 from keras_grurcn import percepts
 from keras_grurcn.layers import ConvGRU1D
 from keras_grurcn.layers import ConvGRU2D
 from keras_grurcn.layers import ConvGRU3D
+from keras_grurcn.models import build_model
+from keras_grurcn.models import list_models
 from keras_grurcn.version import __version__
 
 __all__ = [
@@ -19,10 +22,13 @@ __all__ = [
     "ConvGRU2D",
     "ConvGRU3D",
     "__version__",
+    "build_model",
     "export_saved_model",
     "captioning",
     "layers",
+    "list_models",
     "metrics",
+    "models",
     "percepts",
     "predict_frames",
 ]

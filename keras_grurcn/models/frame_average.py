@@ -1,0 +1,107 @@
+import keras
+
+from keras_grurcn.models.model_arguments import check_image_size
+from keras_grurcn.models.model_arguments import check_num_classes
+from keras_grurcn.models.model_arguments import check_positive_int
+from keras_grurcn.models.model_arguments import check_rate
+from keras_grurcn.models.model_arguments import resolve_levels
+from keras_grurcn.models.model_inputs import model_inputs
+from keras_grurcn.models.percept_normalization import (
+    percept_normalization as percept_normalization_layers,
+)
+
+
+def build_frame_average(
+    *,
+    num_classes=None,
+    backbone="vgg16",
+    backbone_weights="imagenet",
+    num_frames=10,
+    image_size=(224, 224),
+    inputs="frames",
+    level="fc7",
+    dropout=0.7,
+    trainable_backbone=False,
+    percept_normalization=None,
+    name="frame_average",
+):
+    """The VGG-16 baseline: a per-frame classifier, averaged over the clip.
+
+    Model card:
+        - Paper: Ballas et al. (2016), Sec. 4.1, the "VGG-16" baseline
+          (78.0% RGB, 85.4% Flow, 89.1% RGB+Flow top-1 on UCF-101).
+        - Models: appearance only, no motion; each frame is classified on
+          its own and the class probabilities are averaged over time, so
+          it cannot tell classes apart that differ only in how things
+          move.
+        - Architecture: frames -> VGG-16 fc7 (4096) per frame -> dropout
+          0.7 (`"{level}_dropout"`) -> softmax classifier applied to every
+          frame (`"{level}_frame_classifier"`) -> mean over frames
+          (`"frame_average"`). With a convolutional `level`, each frame's
+          map is first average-pooled over space (`"{level}_frame_pool"`).
+          The paper fine-tunes the whole VGG-16; here the backbone is
+          frozen unless `trainable_backbone=True`.
+        - Parameters at the paper's input (224x224, 10 frames, 101 classes,
+          VGG-16 to fc7, ImageNet-frozen): 134,674,341 in all,
+          413,797 trainable (the rest is the frozen backbone).
+
+    Args:
+        num_classes, backbone, backbone_weights, num_frames, image_size,
+        inputs, trainable_backbone, percept_normalization, name: as in
+        `build_grurcn`.
+        level: the one percept level classified (`"fc7"` in the paper).
+        dropout: dropout before the classifier (0.7, as the GRU-RCN head).
+
+    Returns:
+        A functional `keras.Model` mapping frames (or `{level: percepts}`)
+        to class probabilities `(batch, num_classes)`.
+
+    Examples:
+
+    ```python
+    model = keras_grurcn.models.build_frame_average(
+        num_classes=4, backbone_weights=None, num_frames=4, image_size=32,
+        level="pool2",
+    )
+    model(np.zeros((2, 4, 32, 32, 3))).shape  # (2, 4)
+    ```
+
+    References:
+        - [Ballas et al., 2016](https://arxiv.org/abs/1511.06432)
+        - [Simonyan and Zisserman, 2014](https://arxiv.org/abs/1409.1556)
+    """
+    num_classes = check_num_classes(num_classes)
+    image_size = check_image_size(image_size)
+    num_frames = check_positive_int("num_frames", num_frames, allow_none=True)
+    dropout = check_rate("dropout", dropout)
+    (level,) = resolve_levels(backbone, [level])
+
+    # === Layers ===
+    inputs, percepts = model_inputs(
+        inputs,
+        backbone=backbone,
+        levels=[level],
+        backbone_weights=backbone_weights,
+        num_frames=num_frames,
+        image_size=image_size,
+        trainable_backbone=trainable_backbone,
+    )
+    features = percept_normalization_layers(percepts, percept_normalization)[level]
+    if len(features.shape) == 5:
+        features = keras.layers.TimeDistributed(
+            keras.layers.GlobalAveragePooling2D(), name=f"{level}_frame_pool"
+        )(features)
+    features = keras.layers.Dropout(dropout, name=f"{level}_dropout")(features)
+    # Dense acts on the last axis: one classification per frame.
+    frame_probabilities = keras.layers.Dense(
+        num_classes,
+        activation="softmax",
+        dtype="float32",
+        name=f"{level}_frame_classifier",
+    )(features)
+    probabilities = keras.layers.GlobalAveragePooling1D(
+        name="frame_average", dtype="float32"
+    )(frame_probabilities)
+
+    # === Functional Model ===
+    return keras.Model(inputs, probabilities, name=name)

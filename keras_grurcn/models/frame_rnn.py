@@ -1,0 +1,115 @@
+import keras
+
+from keras_grurcn.models.model_arguments import check_choice
+from keras_grurcn.models.model_arguments import check_image_size
+from keras_grurcn.models.model_arguments import check_num_classes
+from keras_grurcn.models.model_arguments import check_positive_int
+from keras_grurcn.models.model_arguments import check_rate
+from keras_grurcn.models.model_arguments import resolve_levels
+from keras_grurcn.models.model_inputs import model_inputs
+from keras_grurcn.models.percept_normalization import (
+    percept_normalization as percept_normalization_layers,
+)
+
+RNN_KINDS = ("gru", "lstm")
+
+
+def build_frame_rnn(
+    *,
+    num_classes=None,
+    backbone="vgg16",
+    backbone_weights="imagenet",
+    num_frames=10,
+    image_size=(224, 224),
+    inputs="frames",
+    level="fc7",
+    rnn="gru",
+    units=512,
+    dropout=0.7,
+    trainable_backbone=False,
+    percept_normalization=None,
+    name="frame_rnn",
+):
+    """The VGG-16 RNN baseline: a fully-connected GRU (or LSTM) over fc7.
+
+    Model card:
+        - Paper: Ballas et al. (2016), Sec. 4.1, the "VGG-16 RNN" baseline
+          (78.1% RGB top-1 on UCF-101); with `rnn="lstm"` the LRCN of
+          Donahue et al. (2015).
+        - Models: global motion, the evolution of one whole-frame feature
+          vector; fine local motion is gone by fc7.
+        - Architecture: frames -> VGG-16 fc7 (4096) per frame -> a GRU
+          (`"{level}_gru"`, 512 units, the size of GRU-RCN's fc7 level; the
+          paper does not give it) or an LSTM (`"{level}_lstm"`) -> last
+          state, dropout 0.7, softmax classifier (`"{level}_classifier"`).
+          A convolutional `level` is flattened per frame first
+          (`"{level}_flatten"`), the fully-connected alternative to a
+          GRU-RCN the paper argues against (its parameter count grows with
+          the map size).
+        - Parameters at the paper's input (224x224, 10 frames, 101 classes,
+          VGG-16 to fc7, ImageNet-frozen): 141,391,781 in all,
+          7,131,237 trainable (the rest is the frozen backbone).
+
+    Args:
+        num_classes, backbone, backbone_weights, num_frames, image_size,
+        inputs, trainable_backbone, percept_normalization, name: as in
+        `build_grurcn`.
+        level: the one percept level read (`"fc7"` in the paper).
+        rnn: `"gru"` or `"lstm"`.
+        units: the recurrent layer's units.
+        dropout: dropout before the classifier (0.7).
+
+    Returns:
+        A functional `keras.Model` mapping frames (or `{level: percepts}`)
+        to class probabilities `(batch, num_classes)`.
+
+    Examples:
+
+    ```python
+    model = keras_grurcn.models.build_frame_rnn(
+        num_classes=4, backbone_weights=None, num_frames=4, image_size=32,
+        level="pool5", rnn="lstm", units=8,
+    )
+    model(np.zeros((2, 4, 32, 32, 3))).shape  # (2, 4)
+    ```
+
+    References:
+        - [Ballas et al., 2016](https://arxiv.org/abs/1511.06432)
+        - [Donahue et al., 2015](https://arxiv.org/abs/1411.4389)
+    """
+    num_classes = check_num_classes(num_classes)
+    image_size = check_image_size(image_size)
+    num_frames = check_positive_int("num_frames", num_frames, allow_none=True)
+    units = check_positive_int("units", units)
+    dropout = check_rate("dropout", dropout)
+    rnn = check_choice("rnn", rnn, RNN_KINDS)
+    (level,) = resolve_levels(backbone, [level])
+
+    # === Layers ===
+    inputs, percepts = model_inputs(
+        inputs,
+        backbone=backbone,
+        levels=[level],
+        backbone_weights=backbone_weights,
+        num_frames=num_frames,
+        image_size=image_size,
+        trainable_backbone=trainable_backbone,
+    )
+    features = percept_normalization_layers(percepts, percept_normalization)[level]
+    if len(features.shape) == 5:
+        features = keras.layers.TimeDistributed(
+            keras.layers.Flatten(), name=f"{level}_flatten"
+        )(features)
+    if rnn == "gru":
+        # reset_after=False: the paper's GRU, reset before the product.
+        recurrent = keras.layers.GRU(units, reset_after=False, name=f"{level}_gru")
+    else:
+        recurrent = keras.layers.LSTM(units, name=f"{level}_lstm")
+    state = recurrent(features)
+    state = keras.layers.Dropout(dropout, name=f"{level}_dropout")(state)
+    probabilities = keras.layers.Dense(
+        num_classes, activation="softmax", dtype="float32", name=f"{level}_classifier"
+    )(state)
+
+    # === Functional Model ===
+    return keras.Model(inputs, probabilities, name=name)

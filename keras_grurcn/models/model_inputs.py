@@ -1,0 +1,82 @@
+import keras
+
+from keras_grurcn.models.model_arguments import INPUT_KINDS
+from keras_grurcn.models.model_arguments import check_choice
+from keras_grurcn.percepts.frame_percepts import FramePercepts
+from keras_grurcn.percepts.percept_shapes import percept_shapes
+
+
+def model_inputs(
+    inputs="frames",
+    *,
+    backbone="vgg16",
+    levels=None,
+    backbone_weights="imagenet",
+    num_frames=10,
+    image_size=(224, 224),
+    trainable_backbone=False,
+    frames_name="frames",
+    prefix="",
+):
+    """The inputs of a model and the percepts they give, frames or cached.
+
+    The one place where models meet the backbone: with `inputs="frames"`
+    the model takes RGB clips and computes percepts with `FramePercepts`
+    (end to end); with `inputs="percepts"` it takes one input per level,
+    named after the level, so batches `({level: [B, T, ...]}, label)` from
+    a percept cache feed `model.fit` directly. Everything after the
+    percepts is the same in both cases.
+
+    Args:
+        inputs: `"frames"` or `"percepts"`.
+        backbone: a registered backbone name (`"vgg16"`, the paper's).
+        levels: level names, or `None` for the backbone's defaults (VGG-16:
+            pool2, pool3, pool4, pool5, fc7).
+        backbone_weights: `"imagenet"`, `None` or a local weights file
+            (frames only).
+        num_frames: frames per clip, or `None` for variable-length clips.
+        image_size: `(height, width)` of the frames (also fixes the
+            percept shapes of cached inputs).
+        trainable_backbone: whether the backbone is fine-tuned (frames
+            only; frozen by default, as in the paper).
+        frames_name: the name of the frames input (`"frames"`; `"rgb"` and
+            `"flow"` in a two-stream model).
+        prefix: prepended to the names of the percept inputs and of the
+            percepts layer (`"flow_"` for the flow stream of a two-stream
+            model).
+
+    Returns:
+        `(model_inputs, percepts)`: the `keras.Input` (frames) or a dict
+        `{prefix + level: keras.Input}` (percepts), and a dict
+        `{level: percepts}` of `(batch, time, rows, cols, channels)` or
+        `(batch, time, units)` tensors, shallow to deep.
+
+    Examples:
+
+    ```python
+    frames, percepts = keras_grurcn.models.model_inputs(
+        levels=["pool2"], backbone_weights=None, num_frames=4,
+        image_size=(32, 32),
+    )
+    percepts["pool2"].shape  # (None, 4, 8, 8, 128)
+    ```
+    """
+    check_choice("inputs", inputs, INPUT_KINDS)
+    shapes = percept_shapes(backbone, levels, image_size)
+    if inputs == "percepts":
+        cached = {
+            level: keras.Input((num_frames, *shape), name=f"{prefix}{level}")
+            for level, shape in shapes.items()
+        }
+        return {f"{prefix}{level}": tensor for level, tensor in cached.items()}, cached
+
+    frames = keras.Input((num_frames, *image_size, 3), name=frames_name)
+    percepts = FramePercepts(
+        backbone=backbone,
+        levels=list(shapes),
+        backbone_weights=backbone_weights,
+        image_size=image_size,
+        trainable=trainable_backbone,
+        name=f"{prefix}{backbone}_percepts",
+    )(frames)
+    return frames, {level: percepts[level] for level in shapes}

@@ -1,0 +1,228 @@
+"""The model zoo: `list_models()` names the models, `build_model()` builds one.
+
+Each entry maps a name to its builder, given as `"module:function"` and
+imported only when that model is built. A new model is one builder
+function plus one `register_model` call (or one entry below).
+"""
+
+import dataclasses
+import importlib
+import inspect
+
+# Arguments `build_model` takes itself; the rest are a builder's overrides.
+COMMON_ARGUMENTS = (
+    "num_classes",
+    "vocabulary",
+    "backbone",
+    "backbone_weights",
+    "num_frames",
+    "image_size",
+)
+_DEFAULT_BACKBONE = "vgg16"
+_DEFAULT_BACKBONE_WEIGHTS = "imagenet"
+_DEFAULT_NUM_FRAMES = 10
+_DEFAULT_IMAGE_SIZE = (224, 224)
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelEntry:
+    """One model of the zoo.
+
+    Args:
+        builder: `"package.module:function"`, the builder's import path.
+        task: `"classification"` or `"captioning"`.
+        description: one line for `describe_models()`.
+    """
+
+    builder: str
+    task: str = "classification"
+    description: str = ""
+
+    def load_builder(self, name):
+        module_name, function_name = self.builder.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            # Only a missing builder module means "not written yet"; a
+            # missing dependency inside it is the user's to see.
+            if error.name is None or not module_name.startswith(error.name):
+                raise
+            raise _not_written_yet(name, self.builder) from None
+        if not hasattr(module, function_name):
+            raise _not_written_yet(name, self.builder)
+        return getattr(module, function_name)
+
+
+MODELS = {
+    "grurcn": ModelEntry(
+        "keras_grurcn.models.grurcn:build_grurcn",
+        description="GRU-RCN, an independent ConvGRU per percept level (paper).",
+    ),
+    "grurcn_stacked": ModelEntry(
+        "keras_grurcn.models.grurcn_stacked:build_grurcn_stacked",
+        description="Stacked GRU-RCN, bottom-up connections between levels.",
+    ),
+    "grurcn_bidirectional": ModelEntry(
+        "keras_grurcn.models.grurcn_bidirectional:build_grurcn_bidirectional",
+        description="Bi-directional GRU-RCN, the paper's best RGB model.",
+    ),
+    "frame_average": ModelEntry(
+        "keras_grurcn.models.frame_average:build_frame_average",
+        description="VGG-16 baseline: per-frame fc7 classifier, averaged.",
+    ),
+    "frame_rnn": ModelEntry(
+        "keras_grurcn.models.frame_rnn:build_frame_rnn",
+        description="VGG-16 RNN baseline: a GRU (or LSTM, LRCN) over fc7.",
+    ),
+    "c3d": ModelEntry(
+        "keras_grurcn.models.c3d:build_c3d",
+        description="C3D-style 3D convolutions over pixels (local motion).",
+    ),
+    "two_stream": ModelEntry(
+        "keras_grurcn.models.two_stream:build_two_stream",
+        description="RGB + optical-flow GRU-RCNs, weighted average of scores.",
+    ),
+    # The captioning issue adds `build_grurcn_captioner` at this path.
+    "grurcn_captioner": ModelEntry(
+        "keras_grurcn.captioning.grurcn_captioner:build_grurcn_captioner",
+        task="captioning",
+        description="GRU-RCN encoder + soft-attention LSTM caption decoder.",
+    ),
+}
+
+
+def register_model(name, builder, *, task="classification", description=""):
+    """Adds (or replaces) a model of the zoo.
+
+    Args:
+        name: the name `build_model` will take.
+        builder: `"module:function"`. The function takes keyword arguments
+            only, among them those of `build_model` it uses (`num_classes`
+            or `vocabulary`, `backbone`, `backbone_weights`, `num_frames`,
+            `image_size`); its other arguments are the model's overrides.
+        task: `"classification"` or `"captioning"`.
+        description: one line describing the model.
+    """
+    if not isinstance(builder, str) or builder.count(":") != 1:
+        raise ValueError(
+            f"register_model: `builder` must be 'module:function', got {builder!r}."
+        )
+    MODELS[name] = ModelEntry(builder, task=task, description=description)
+
+
+def list_models():
+    """Returns the names of the models `build_model` knows."""
+    return tuple(MODELS)
+
+
+def describe_models():
+    """Returns `{name: description}` for every model."""
+    return {name: entry.description for name, entry in MODELS.items()}
+
+
+def build_model(
+    name,
+    *,
+    num_classes=None,
+    vocabulary=None,
+    backbone=_DEFAULT_BACKBONE,
+    backbone_weights=_DEFAULT_BACKBONE_WEIGHTS,
+    num_frames=_DEFAULT_NUM_FRAMES,
+    image_size=_DEFAULT_IMAGE_SIZE,
+    **overrides,
+):
+    """Builds a model of the zoo by name.
+
+    The defaults are the paper's (Ballas et al., 2016): VGG-16 with
+    ImageNet weights, 224x224 frames, 10-frame clips; each model's
+    hyper-parameters (levels pool2..fc7, 64/128/256/256/512 hidden maps,
+    3x3 kernels, dropout 0.7 for GRU-RCN) can be overridden by name. See
+    each builder's docstring (`keras_grurcn.models.build_grurcn`, ...) for
+    its overrides and parameter count.
+
+    Args:
+        name: one of `list_models()`.
+        num_classes: the number of classes, for classification models.
+        vocabulary: the caption vocabulary, for captioning models.
+        backbone: the percept backbone (see
+            `keras_grurcn.percepts.list_backbones()`).
+        backbone_weights: `"imagenet"`, `None` (random) or a local weights
+            file.
+        num_frames: frames per clip, or `None` for variable-length clips.
+        image_size: int or `(height, width)` of the frames.
+        **overrides: the model's own arguments, e.g. `inputs="percepts"`,
+            `levels=[...]`, `hidden_maps=...`, `dropout=...`.
+
+    Returns:
+        A `keras.Model` (functional): frames or percepts in, class
+        probabilities `(batch, num_classes)` out for classifiers; ready for
+        `compile(loss="sparse_categorical_crossentropy")`.
+
+    Raises:
+        ValueError: for an unknown model name or override, or a bad
+            argument; the message lists the valid choices.
+        NotImplementedError: for a registered model whose builder does not
+            exist yet (`grurcn_captioner` until the captioning issue lands).
+
+    Examples:
+
+    ```python
+    model = keras_grurcn.build_model(
+        "grurcn", num_classes=4, backbone_weights=None, num_frames=4,
+        image_size=32, levels=["pool2", "pool3"], hidden_maps=[4, 8],
+    )
+    model.compile("adam", "sparse_categorical_crossentropy")
+    ```
+    """
+    if name not in MODELS:
+        raise ValueError(f"Unknown model {name!r}. Valid models: {', '.join(MODELS)}.")
+    builder = MODELS[name].load_builder(name)
+    accepted = _keyword_arguments(builder)
+    valid_overrides = [
+        argument for argument in accepted if argument not in COMMON_ARGUMENTS
+    ]
+    unknown = sorted(set(overrides) - set(valid_overrides))
+    if unknown:
+        raise ValueError(
+            f"Unknown argument(s) {', '.join(map(repr, unknown))} for model "
+            f"{name!r}. Valid overrides: {', '.join(valid_overrides)}."
+        )
+    common = {
+        "num_classes": (num_classes, None),
+        "vocabulary": (vocabulary, None),
+        "backbone": (backbone, _DEFAULT_BACKBONE),
+        "backbone_weights": (backbone_weights, _DEFAULT_BACKBONE_WEIGHTS),
+        "num_frames": (num_frames, _DEFAULT_NUM_FRAMES),
+        "image_size": (image_size, _DEFAULT_IMAGE_SIZE),
+    }
+    arguments = dict(overrides)
+    for argument, (value, default) in common.items():
+        if argument in accepted:
+            arguments[argument] = value
+        elif value is not None and value != default:
+            # e.g. backbone="resnet50" for c3d, which has no backbone; the
+            # defaults and None (no pretrained weights) say nothing.
+            raise ValueError(
+                f"Model {name!r} does not take `{argument}` "
+                f"({MODELS[name].task} model; it takes "
+                f"{', '.join(a for a in accepted if a in COMMON_ARGUMENTS)})."
+            )
+    return builder(**arguments)
+
+
+def _keyword_arguments(builder):
+    return [
+        parameter.name
+        for parameter in inspect.signature(builder).parameters.values()
+        if parameter.kind in (parameter.KEYWORD_ONLY, parameter.POSITIONAL_OR_KEYWORD)
+    ]
+
+
+def _not_written_yet(name, builder):
+    return NotImplementedError(
+        f"Model {name!r} is registered but its builder `{builder}` does not "
+        "exist yet: it belongs to the captioning work in progress "
+        "(keras_grurcn/captioning/). Meanwhile, encode clips with "
+        "`keras_grurcn.models.grurcn_encoder(..., return_sequences=True)` "
+        "and decode with `keras_grurcn.captioning.build_caption_model`."
+    )
