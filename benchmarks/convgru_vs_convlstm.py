@@ -82,7 +82,9 @@ def main():
     parser.add_argument("--filters", type=int, default=64)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--repeats", type=int, default=3, help="calls per round")
-    parser.add_argument("--output", default=os.path.join(RESULTS, "convgru_vs_convlstm.json"))
+    parser.add_argument(
+        "--output", default=os.path.join(RESULTS, "convgru_vs_convlstm.json")
+    )
     args = parser.parse_args()
 
     shape = (args.batch, args.steps, args.size, args.size, args.channels)
@@ -120,15 +122,19 @@ def main():
             samples[name].append(timed(fn, args.repeats))
     ms = {name: 1000 * statistics.median(values) for name, values in samples.items()}
     ratios = {
-        "train_convgru2d_over_convlstm2d": ms["train_convgru2d"] / ms["train_convlstm2d"],
+        "train_convgru2d_over_convlstm2d": ms["train_convgru2d"]
+        / ms["train_convlstm2d"],
         "forward_convgru2d_over_floor": ms["forward_convgru2d"] / ms["forward_floor"],
         "forward_convgru2d_over_convlstm2d": ms["forward_convgru2d"]
         / ms["forward_convlstm2d"],
     }
     targets_met = {
-        "train_convgru2d_over_convlstm2d <= 0.65": ratios["train_convgru2d_over_convlstm2d"]
+        "train_convgru2d_over_convlstm2d <= 0.65": ratios[
+            "train_convgru2d_over_convlstm2d"
+        ]
         <= 0.65,
-        "forward_convgru2d_over_floor <= 1.0": ratios["forward_convgru2d_over_floor"] <= 1.0,
+        "forward_convgru2d_over_floor <= 1.0": ratios["forward_convgru2d_over_floor"]
+        <= 1.0,
     }
     result = {
         "workload": vars(args) | {"input_shape": shape, "kernel_size": 3},
@@ -139,7 +145,9 @@ def main():
         "ratios": ratios,
         "targets_met": targets_met,
     }
-    print(f"Workload {shape} -> {args.filters} filters, 3x3, backend {result['backend']}")
+    print(
+        f"Workload {shape} -> {args.filters} filters, 3x3, backend {result['backend']}"
+    )
     for name, value in ms.items():
         print(f"  {name:<22} {value:8.1f} ms")
     for name, value in ratios.items():

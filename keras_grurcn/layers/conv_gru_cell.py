@@ -1,12 +1,10 @@
 import keras
 from keras import ops
 
-from keras_grurcn.layers.conv_utils import (
-    conv_output_length,
-    normalize_data_format,
-    normalize_padding,
-    normalize_tuple,
-)
+from keras_grurcn.layers.conv_utils import conv_output_length
+from keras_grurcn.layers.conv_utils import normalize_data_format
+from keras_grurcn.layers.conv_utils import normalize_padding
+from keras_grurcn.layers.conv_utils import normalize_tuple
 
 try:  # Keras' own mixin: caches one dropout mask per sequence.
     from keras.src.layers.rnn.dropout_rnn_cell import DropoutRNNCell

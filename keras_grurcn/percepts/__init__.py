@@ -9,7 +9,9 @@ backbone; `BACKBONES` lists what is supported.
 
 from keras_grurcn.percepts.backbone_preprocessing import BackbonePreprocessing
 from keras_grurcn.percepts.backbone_spec import BackboneSpec
-from keras_grurcn.percepts.backbones import BACKBONES, get_backbone, list_backbones
+from keras_grurcn.percepts.backbones import BACKBONES
+from keras_grurcn.percepts.backbones import get_backbone
+from keras_grurcn.percepts.backbones import list_backbones
 from keras_grurcn.percepts.frame_percepts import FramePercepts
 from keras_grurcn.percepts.percept_extractor import build_percept_extractor
 from keras_grurcn.percepts.percept_level import PerceptLevel

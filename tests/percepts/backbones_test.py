@@ -1,6 +1,8 @@
 import pytest
 
-from keras_grurcn.percepts import BACKBONES, get_backbone, list_backbones
+from keras_grurcn.percepts import BACKBONES
+from keras_grurcn.percepts import get_backbone
+from keras_grurcn.percepts import list_backbones
 
 # The paper's VGG-16 levels at 224x224 (PAPER.md, "Architecture").
 PAPER_VGG16_LEVELS = {

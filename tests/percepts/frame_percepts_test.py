@@ -2,7 +2,8 @@ import keras
 import numpy as np
 import pytest
 
-from keras_grurcn.percepts import FramePercepts, build_percept_extractor
+from keras_grurcn.percepts import FramePercepts
+from keras_grurcn.percepts import build_percept_extractor
 
 IMAGE_SIZE = (32, 32)
 LEVELS = ["pool2", "pool5", "fc7"]

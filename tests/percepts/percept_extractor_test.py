@@ -2,12 +2,10 @@ import keras
 import numpy as np
 import pytest
 
-from keras_grurcn.percepts import (
-    build_percept_extractor,
-    get_backbone,
-    list_backbones,
-    percept_shapes,
-)
+from keras_grurcn.percepts import build_percept_extractor
+from keras_grurcn.percepts import get_backbone
+from keras_grurcn.percepts import list_backbones
+from keras_grurcn.percepts import percept_shapes
 
 
 def random_images(image_size, batch_size=2, seed=0):
