@@ -1,0 +1,91 @@
+"""Video data for GRU-RCN: decoding, datasets, optical flow and cached percepts.
+
+Everything here reads files already on disk; nothing downloads. Video
+decoding uses PyAV and OpenCV (`pip install keras-grurcn[video]`), the
+pipelines use `tf.data`.
+"""
+
+from keras_grurcn.data.check_videos import check_videos
+from keras_grurcn.data.clip_transforms import (
+    PAPER_CROP_SCALES,
+    center_crop_clip,
+    random_crop_clip,
+    random_flip_clip,
+)
+from keras_grurcn.data.decode_report import DecodeReport
+from keras_grurcn.data.folder import (
+    VIDEO_EXTENSIONS,
+    folder_class_names,
+    folder_entries,
+)
+from keras_grurcn.data.frame_sampling import sample_frame_indices
+from keras_grurcn.data.manifest import manifest_entries
+from keras_grurcn.data.msvd import (
+    STANDARD_SPLIT_SIZES,
+    msvd_entries,
+    read_msvd_captions,
+)
+from keras_grurcn.data.optical_flow import (
+    FLOW_METHODS,
+    compute_optical_flow,
+    flow_to_image,
+    tvl1_available,
+    write_flow_videos,
+)
+from keras_grurcn.data.percept_cache_format import read_cache_info
+from keras_grurcn.data.percept_cache_writer import write_percept_cache
+from keras_grurcn.data.percept_dataset import percept_dataset
+from keras_grurcn.data.synthetic import (
+    COLOUR_NAMES,
+    MOTION_CLASSES,
+    caption_for,
+    make_captioned_motion_clips,
+    make_motion_clips,
+    write_motion_videos,
+)
+from keras_grurcn.data.ucf101 import ucf101_class_names, ucf101_entries
+from keras_grurcn.data.video_dataset import video_dataset
+from keras_grurcn.data.video_decode_error import VideoDecodeError
+from keras_grurcn.data.video_entry import VideoEntry
+from keras_grurcn.data.video_reader import VideoInfo, probe_video, read_video
+from keras_grurcn.data.video_writer import write_video
+
+__all__ = [
+    "COLOUR_NAMES",
+    "FLOW_METHODS",
+    "MOTION_CLASSES",
+    "PAPER_CROP_SCALES",
+    "STANDARD_SPLIT_SIZES",
+    "VIDEO_EXTENSIONS",
+    "DecodeReport",
+    "VideoDecodeError",
+    "VideoEntry",
+    "VideoInfo",
+    "center_crop_clip",
+    "check_videos",
+    "compute_optical_flow",
+    "flow_to_image",
+    "folder_class_names",
+    "folder_entries",
+    "manifest_entries",
+    "msvd_entries",
+    "percept_dataset",
+    "read_cache_info",
+    "probe_video",
+    "random_crop_clip",
+    "random_flip_clip",
+    "read_msvd_captions",
+    "read_video",
+    "sample_frame_indices",
+    "ucf101_class_names",
+    "tvl1_available",
+    "ucf101_entries",
+    "video_dataset",
+    "caption_for",
+    "make_captioned_motion_clips",
+    "make_motion_clips",
+    "write_flow_videos",
+    "write_motion_videos",
+    "write_percept_cache",
+    "write_video",
+]

@@ -1,0 +1,94 @@
+"""Which frames of a video a clip is made of."""
+
+import numpy as np
+
+SAMPLINGS = ("uniform", "random", "multi_clip")
+SHORT_VIDEO_POLICIES = ("loop", "pad")
+
+
+def _fit_short(indices, num_available, short_video):
+    if short_video == "loop":
+        return indices % num_available
+    return np.minimum(indices, num_available - 1)
+
+
+def sample_frame_indices(
+    num_available,
+    num_frames,
+    *,
+    sampling="uniform",
+    stride=1,
+    num_clips=1,
+    rng=None,
+    short_video="loop",
+):
+    """Frame indices of the clip(s) to take from a video of `num_available` frames.
+
+    Strategies:
+        - `"uniform"`: one frame at the centre of each of `num_frames` equal
+          segments spanning the whole video (the paper's "K equally spaced
+          segments" and the usual test-time protocol). `stride` is ignored.
+        - `"random"`: `num_frames` frames `stride` apart starting at a random
+          frame (training-time temporal crop). Without `rng` the clip is the
+          centred one, which is what evaluation uses.
+        - `"multi_clip"`: `num_clips` clips of `num_frames` frames `stride`
+          apart with evenly spaced starts from the first to the last possible
+          one, for test-time averaging over clips.
+
+    Short videos: when a clip needs more frames than the video has (a
+    uniform clip of more frames than the video, or a strided span
+    `(num_frames - 1) * stride + 1` longer than it), `short_video="loop"`
+    wraps around to the start of the video (index modulo the length) and
+    `short_video="pad"` repeats the last frame.
+
+    Args:
+        num_available: number of frames in the video (>= 1).
+        num_frames: frames per clip.
+        sampling: `"uniform"`, `"random"` or `"multi_clip"`.
+        stride: frame step within a `"random"` or `"multi_clip"` clip.
+        num_clips: clips per video for `"multi_clip"`.
+        rng: a `np.random.Generator` for `"random"`; `None` takes the
+            centred clip.
+        short_video: `"loop"` or `"pad"`.
+
+    Returns:
+        int64 indices, `[num_frames]`, or `[num_clips, num_frames]` for
+        `"multi_clip"`.
+
+    Examples:
+
+    ```python
+    sample_frame_indices(100, 4)  # array([12, 37, 62, 87])
+    sample_frame_indices(3, 5, sampling="random", short_video="pad")
+    # array([0, 1, 2, 2, 2])
+    ```
+    """
+    if sampling not in SAMPLINGS:
+        raise ValueError(f"sampling must be one of {SAMPLINGS}, got {sampling!r}.")
+    if short_video not in SHORT_VIDEO_POLICIES:
+        raise ValueError(
+            f"short_video must be one of {SHORT_VIDEO_POLICIES}, got {short_video!r}."
+        )
+    if num_available < 1:
+        raise ValueError(f"num_available must be >= 1, got {num_available}.")
+    if num_frames < 1 or stride < 1 or num_clips < 1:
+        raise ValueError(
+            "num_frames, stride and num_clips must be >= 1, got "
+            f"{num_frames}, {stride}, {num_clips}."
+        )
+    steps = np.arange(num_frames, dtype=np.int64)
+    if sampling == "uniform":
+        if num_available < num_frames:
+            return _fit_short(steps, num_available, short_video)
+        return ((steps * 2 + 1) * num_available // (2 * num_frames)).astype(np.int64)
+    span = (num_frames - 1) * stride + 1
+    last_start = max(num_available - span, 0)
+    if sampling == "random":
+        if rng is None:
+            start = last_start // 2
+        else:
+            start = int(rng.integers(0, last_start + 1))
+        return _fit_short(start + steps * stride, num_available, short_video)
+    starts = np.round(np.linspace(0, last_start, num_clips)).astype(np.int64)
+    clips = starts[:, None] + steps[None, :] * stride
+    return _fit_short(clips, num_available, short_video)
