@@ -23,10 +23,27 @@ __all__ = [
     "ConvGRU3D",
     "__version__",
     "build_model",
+    "export_saved_model",
     "captioning",
     "layers",
     "list_models",
     "metrics",
     "models",
     "percepts",
+    "predict_frames",
 ]
+
+# TensorFlow-only entry points, imported on first use so that
+# `import keras_grurcn` stays TensorFlow-free (JAX users).
+_LAZY_EXPORTS = {
+    "export_saved_model": "keras_grurcn.export",
+    "predict_frames": "keras_grurcn.export",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY_EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY_EXPORTS[name]), name)
+    raise AttributeError(f"module 'keras_grurcn' has no attribute {name!r}")

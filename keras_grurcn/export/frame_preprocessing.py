@@ -1,0 +1,63 @@
+def model_clip_spec(model):
+    """The clip shape a frame classifier expects: `(num_frames, height, width)`.
+
+    Any of them is `None` when the model accepts any value there (then the
+    serving graph passes that axis through unchanged).
+
+    Raises:
+        ValueError: when the model does not take one input of RGB frames
+            `(batch, time, height, width, 3)`.
+    """
+    inputs = model.inputs
+    if len(inputs) != 1 or len(inputs[0].shape) != 5 or inputs[0].shape[-1] != 3:
+        shapes = [tuple(tensor.shape) for tensor in inputs]
+        raise ValueError(
+            f"Model {model.name!r}: serving needs one input of RGB frames "
+            f"(batch, time, height, width, 3); the model's inputs are {shapes}."
+        )
+    _, num_frames, height, width, _ = inputs[0].shape
+    return num_frames, height, width
+
+
+def preprocess_frames(frames, num_frames=None, image_size=None):
+    """Maps served frames to a model's clip shape, as TensorFlow ops.
+
+    The one preprocessing shared by the exported `serving_default` graph and
+    `predict_frames`, so both give the same predictions:
+
+    1. Frame sampling: when the model has a fixed clip length `num_frames`,
+       that many frames are taken evenly from first to last
+       (`tf.gather` at `round(linspace(0, time - 1, num_frames))`; a
+       shorter video repeats frames).
+    2. Resizing: every frame is resized to `image_size` (bilinear with
+       antialiasing, the right filter when shrinking), the model's static
+       input size (ConvGRU layers need static spatial dimensions).
+
+    Values stay in `[0, 255]` as float32: the backbone's own normalisation
+    is part of the model (`BackbonePreprocessing`).
+
+    Args:
+        frames: `(batch, time, height, width, 3)` frames of any size, uint8
+            or float in `[0, 255]`.
+        num_frames: the model's clip length, or `None` to keep every frame.
+        image_size: `(height, width)` of the model, or `None` to keep the
+            size.
+
+    Returns:
+        float32 frames `(batch, num_frames, *image_size, 3)`.
+    """
+    import tensorflow as tf
+
+    frames = tf.cast(tf.convert_to_tensor(frames), tf.float32)
+    if num_frames is not None:
+        last_frame = tf.cast(tf.shape(frames)[1] - 1, tf.float32)
+        indices = tf.linspace(0.0, last_frame, num_frames)
+        frames = tf.gather(frames, tf.cast(tf.round(indices), tf.int32), axis=1)
+    if image_size is not None:
+        shape = tf.shape(frames)
+        images = tf.reshape(frames, tf.concat([[-1], shape[2:]], axis=0))
+        images = tf.image.resize(images, image_size, method="bilinear", antialias=True)
+        frames = tf.reshape(
+            images, tf.concat([shape[:2], [image_size[0], image_size[1], 3]], 0)
+        )
+    return frames

@@ -1,0 +1,125 @@
+import csv
+import importlib.util
+import math
+import os
+
+import keras
+
+
+def is_chief(strategy):
+    """Whether this process writes the shared outputs (checkpoints, logs).
+
+    True except for the non-chief workers of a multi-worker strategy: the
+    chief is the `"chief"` task, or worker 0 when the cluster has no chief.
+    """
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if resolver is None or not resolver.task_type:
+        return True
+    if resolver.task_type == "chief":
+        return True
+    has_chief = "chief" in resolver.cluster_spec().as_dict()
+    return resolver.task_type == "worker" and resolver.task_id == 0 and not has_chief
+
+
+def is_multi_worker(strategy):
+    """Whether `strategy` spans several worker processes."""
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if resolver is None or not resolver.task_type:
+        return False
+    return sum(len(tasks) for tasks in resolver.cluster_spec().as_dict().values()) > 1
+
+
+def workdir_paths(workdir):
+    """The files and folders `train_and_evaluate` writes under `workdir`."""
+    return {
+        "config": os.path.join(workdir, "config.json"),
+        "backup": os.path.join(workdir, "backup"),
+        "best_model": os.path.join(workdir, "checkpoints", "best.keras"),
+        "tensorboard": os.path.join(workdir, "tensorboard"),
+        "history": os.path.join(workdir, "history.csv"),
+        "final_model": os.path.join(workdir, "final.keras"),
+        "metrics": os.path.join(workdir, "metrics.json"),
+    }
+
+
+def build_callbacks(config, workdir, strategy):
+    """The paper's training loop as Keras callbacks.
+
+    - `BackupAndRestore` (every epoch): a killed run restarts from the last
+      finished epoch, weights and optimizer state included. Each worker of
+      a multi-worker job keeps its own backup.
+    - `ModelCheckpoint` of the best model by `config.monitor` (chief only);
+      on a resumed run its threshold is the best value in the CSV history,
+      so a worse epoch after the restart does not overwrite it.
+    - `CSVLogger` (appending, so a resumed run continues the file) and
+      `TensorBoard` (chief only).
+    - `ReduceLROnPlateau` for `lr_schedule="plateau"`, `EarlyStopping` with
+      the best weights restored when `early_stopping_patience` is set.
+    """
+    paths = workdir_paths(workdir)
+    chief = is_chief(strategy)
+    backup_dir = paths["backup"]
+    if not chief:
+        task = strategy.cluster_resolver
+        backup_dir = os.path.join(backup_dir, f"{task.task_type}-{task.task_id}")
+    mode = "max" if config.monitor == "val_accuracy" else "min"
+    callbacks = [keras.callbacks.BackupAndRestore(backup_dir, save_freq="epoch")]
+    if chief:
+        _check_tensorboard_installed()
+        os.makedirs(os.path.dirname(paths["best_model"]), exist_ok=True)
+        callbacks += [
+            keras.callbacks.ModelCheckpoint(
+                paths["best_model"],
+                monitor=config.monitor,
+                mode=mode,
+                save_best_only=True,
+                initial_value_threshold=_best_logged_value(
+                    paths["history"], config.monitor, mode
+                ),
+            ),
+            keras.callbacks.CSVLogger(paths["history"], append=True),
+            keras.callbacks.TensorBoard(paths["tensorboard"]),
+        ]
+    if config.lr_schedule == "plateau":
+        callbacks.append(
+            keras.callbacks.ReduceLROnPlateau(
+                monitor="val_loss",
+                factor=config.lr_decay_factor,
+                patience=config.lr_patience,
+            )
+        )
+    if config.early_stopping_patience is not None:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor=config.monitor,
+                mode=mode,
+                patience=config.early_stopping_patience,
+                restore_best_weights=True,
+            )
+        )
+    return callbacks
+
+
+def _check_tensorboard_installed():
+    # TensorFlow 2.21 no longer depends on tensorboard; without it
+    # tf.summary fails at the end of the first epoch, deep inside fit.
+    if importlib.util.find_spec("tensorboard") is None:
+        raise ImportError(
+            "Training writes TensorBoard logs, which needs the tensorboard "
+            "package: pip install 'keras-grurcn[cpu]' (or [gpu], [tf])."
+        )
+
+
+def _best_logged_value(history_path, monitor, mode):
+    if not os.path.exists(history_path):
+        return None
+    with open(history_path, newline="") as file:
+        values = [
+            float(row[monitor])
+            for row in csv.DictReader(file)
+            if row.get(monitor) not in (None, "")
+        ]
+    values = [value for value in values if math.isfinite(value)]
+    if not values:
+        return None
+    return max(values) if mode == "max" else min(values)
