@@ -48,7 +48,8 @@ def build_c3d(
           `"fc6"`, `"fc7"` (`fc_units`, ReLU, dropout 0.5) -> softmax
           (`"predictions"`).
         - Parameters at the paper's input (224x224, 10 frames, 101 classes,
-          width 64, fc 4096): PARAMS_C3D.
+          width 64, fc 4096): 46,952,293, all
+          trainable.
 
     Args:
         num_classes: int >= 2, the number of classes.

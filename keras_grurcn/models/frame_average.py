@@ -44,7 +44,8 @@ def build_frame_average(
           The paper fine-tunes the whole VGG-16; here the backbone is
           frozen unless `trainable_backbone=True`.
         - Parameters at the paper's input (224x224, 10 frames, 101 classes,
-          VGG-16 to fc7, ImageNet-frozen): PARAMS_FRAME_AVERAGE.
+          VGG-16 to fc7, ImageNet-frozen): 134,674,341 in all,
+          413,797 trainable (the rest is the frozen backbone).
 
     Args:
         num_classes, backbone, backbone_weights, num_frames, image_size,

@@ -47,7 +47,8 @@ def build_grurcn(
           softmax classifier per level (`"{level}_classifier"`) -> the five
           predictions averaged.
         - Parameters at the paper's input (224x224, 10 frames, 101 classes,
-          VGG-16 to fc7, ImageNet-frozen): PARAMS_GRURCN.
+          VGG-16 to fc7, ImageNet-frozen): 153,741,113 in all,
+          19,480,569 trainable (the rest is the frozen backbone).
 
     Args:
         num_classes: int >= 2, the number of classes (101 for UCF-101).

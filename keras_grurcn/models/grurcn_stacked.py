@@ -35,7 +35,8 @@ def build_grurcn_stacked(
           the gates and the candidate through their own kernel slices (the
           paper names the gates; the candidate too is our reading).
         - Parameters at the paper's input (224x224, 10 frames, 101 classes,
-          VGG-16 to fc7, ImageNet-frozen): PARAMS_GRURCN_STACKED.
+          VGG-16 to fc7, ImageNet-frozen): 157,009,721 in all,
+          22,749,177 trainable (the rest is the frozen backbone).
 
     Args:
         num_classes, backbone, backbone_weights, num_frames, image_size,

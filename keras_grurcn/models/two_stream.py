@@ -48,7 +48,8 @@ def build_two_stream(
           `1 - flow_weight` (`"rgb_fusion_weight"`), and summed
           (`"two_stream_fusion"`).
         - Parameters at the paper's input (224x224, 10 frames, 101 classes,
-          two VGG-16s to fc7, frozen): PARAMS_TWO_STREAM.
+          two VGG-16s to fc7, frozen): 307,482,226 in all,
+          38,961,138 trainable (the rest is the frozen backbone).
 
     Inputs are a dict: `{"rgb": frames, "flow": flow_frames}` with
     `inputs="frames"` (flow frames are 3-channel images in [0, 255]:

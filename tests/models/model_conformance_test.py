@@ -191,3 +191,19 @@ def test_every_listed_classifier_has_a_row():
         if entry.task == "classification"
     }
     assert classifiers <= rows
+
+
+@pytest.mark.parametrize("row", ["grurcn_percepts", "two_stream_percepts"])
+def test_mixed_precision_outputs_float32_probabilities(row):
+    policy = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_float16")
+    try:
+        model = build(row)
+        assert model.get_layer(CONFORMANCE_TABLE[row][2][0]).compute_dtype == "float16"
+        probabilities = model(example_inputs(model))
+    finally:
+        keras.config.set_dtype_policy(policy)
+    assert keras.backend.standardize_dtype(probabilities.dtype) == "float32"
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(probabilities).sum(-1), 1.0, rtol=1e-3
+    )

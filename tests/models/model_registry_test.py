@@ -1,0 +1,136 @@
+import numpy as np
+import pytest
+
+import keras_grurcn
+from keras_grurcn.models import model_registry
+
+TINY = dict(num_classes=3, backbone_weights=None, num_frames=2, image_size=32)
+PAPER_MODELS = (
+    "grurcn",
+    "grurcn_stacked",
+    "grurcn_bidirectional",
+    "frame_average",
+    "frame_rnn",
+    "c3d",
+    "two_stream",
+    "grurcn_captioner",
+)
+
+
+def test_list_models_names_the_zoo():
+    assert set(PAPER_MODELS) <= set(keras_grurcn.list_models())
+    assert keras_grurcn.build_model is keras_grurcn.models.build_model
+    assert set(keras_grurcn.models.describe_models()) == set(keras_grurcn.list_models())
+
+
+def test_unknown_model_lists_the_valid_ones():
+    with pytest.raises(ValueError, match="Valid models: grurcn, grurcn_stacked"):
+        keras_grurcn.build_model("grurcnn", num_classes=3)
+
+
+def test_unknown_override_lists_the_valid_ones():
+    with pytest.raises(
+        ValueError, match=r"'hiden_maps'.*Valid overrides:.*hidden_maps"
+    ):
+        keras_grurcn.build_model("grurcn", hiden_maps=4, **TINY)
+    with pytest.raises(ValueError, match=r"'levels'.*Valid overrides:.*width"):
+        keras_grurcn.build_model("c3d", levels=["pool2"], **TINY)
+
+
+@pytest.mark.parametrize("num_classes", [None, 1, 2.5, True])
+def test_num_classes_is_required_and_at_least_two(num_classes):
+    with pytest.raises(ValueError, match="num_classes"):
+        keras_grurcn.build_model(
+            "grurcn", **{**TINY, "num_classes": num_classes}, levels=["pool2"]
+        )
+
+
+@pytest.mark.parametrize(
+    "name, overrides, message",
+    [
+        ("grurcn", dict(inputs="pixels"), r"`inputs`.*'frames', 'percepts'"),
+        ("grurcn", dict(levels=["pool9"]), r"pool9.*Valid levels: pool1, pool2"),
+        ("grurcn", dict(levels=["pool2"], hidden_maps={"pool3": 4}), "pool2"),
+        ("grurcn", dict(levels=["pool2", "pool3"], hidden_maps=[4]), "one per level"),
+        ("grurcn", dict(levels=["pool2"], hidden_maps=0), "hidden_maps"),
+        ("grurcn", dict(levels=["pool2"], dropout=1.0), r"`dropout`.*\[0, 1\)"),
+        ("grurcn", dict(levels=["pool2"], kernel_size=0), "kernel_size"),
+        ("grurcn", dict(levels=["pool2"], percept_normalization="group"), "'layer'"),
+        ("frame_rnn", dict(level="pool5", rnn="rnn"), r"`rnn`.*'gru', 'lstm'"),
+        ("frame_average", dict(level="fc8"), "Valid levels"),
+        ("c3d", dict(inputs="percepts"), "learns from pixels"),
+        ("two_stream", dict(levels=["pool2"], flow_weight=1.5), "flow_weight"),
+        ("two_stream", dict(levels=["pool2"], encoder="deep"), "'bidirectional'"),
+    ],
+)
+def test_bad_arguments_raise_value_errors_naming_the_choices(name, overrides, message):
+    with pytest.raises(ValueError, match=message):
+        keras_grurcn.build_model(name, **TINY, **overrides)
+
+
+def test_bad_common_arguments():
+    with pytest.raises(ValueError, match="Unknown backbone 'vgg19'.*vgg16"):
+        keras_grurcn.build_model("grurcn", **{**TINY, "backbone": "vgg19"})
+    with pytest.raises(ValueError, match="num_frames"):
+        keras_grurcn.build_model("grurcn", **{**TINY, "num_frames": 0})
+    with pytest.raises(ValueError, match="image_size"):
+        keras_grurcn.build_model("grurcn", **{**TINY, "image_size": "big"})
+    # c3d has no backbone: naming one is an error, not silently ignored.
+    with pytest.raises(ValueError, match="'c3d' does not take `backbone`"):
+        keras_grurcn.build_model("c3d", **{**TINY, "backbone": "resnet50"})
+    with pytest.raises(ValueError, match="does not take `vocabulary`"):
+        keras_grurcn.build_model("grurcn", vocabulary=["a"], **TINY)
+
+
+def test_captioner_is_reserved_with_a_clear_message(monkeypatch):
+    entry = model_registry.MODELS["grurcn_captioner"]
+    assert entry.task == "captioning"
+    assert entry.builder == (
+        "keras_grurcn.captioning.grurcn_captioner:build_grurcn_captioner"
+    )
+    # A registered builder that does not exist yet (as the captioner's until
+    # the captioning issue adds it) is a NotImplementedError naming it.
+    monkeypatch.setitem(
+        model_registry.MODELS,
+        "grurcn_captioner",
+        model_registry.ModelEntry(
+            "keras_grurcn.captioning.not_written_yet:build", task="captioning"
+        ),
+    )
+    with pytest.raises(NotImplementedError, match="captioning work in progress"):
+        keras_grurcn.build_model("grurcn_captioner", vocabulary=["a"])
+
+
+def tiny_registered_builder(
+    *, num_classes=None, num_frames=10, image_size=224, width=2
+):
+    return keras_grurcn.models.build_c3d(
+        num_classes=num_classes,
+        num_frames=num_frames,
+        image_size=image_size,
+        width=width,
+        fc_units=4,
+        name="registered",
+    )
+
+
+def test_register_model_adds_a_builder(monkeypatch):
+    monkeypatch.setitem(model_registry.MODELS, "tiny", model_registry.MODELS["c3d"])
+    model_registry.register_model(
+        "tiny", f"{__name__}:tiny_registered_builder", description="a test model"
+    )
+    assert "tiny" in keras_grurcn.list_models()
+    model = keras_grurcn.build_model("tiny", width=3, **TINY)
+    assert model.name == "registered"
+    assert model.get_layer("conv1a").filters == 3
+    with pytest.raises(ValueError, match="module:function"):
+        model_registry.register_model("bad", tiny_registered_builder)
+
+
+def test_variable_length_clips():
+    model = keras_grurcn.build_model(
+        "grurcn", **{**TINY, "num_frames": None}, levels=["pool3"], hidden_maps=2
+    )
+    for num_frames in (1, 3):
+        clips = np.zeros((1, num_frames, 32, 32, 3), "float32")
+        assert model(clips).shape == (1, 3)
