@@ -22,6 +22,7 @@ from keras_grurcn.models.model_registry import describe_models
 from keras_grurcn.models.model_registry import list_models
 from keras_grurcn.models.model_registry import register_model
 from keras_grurcn.models.percept_normalization import percept_normalization
+from keras_grurcn.models.transfer_weights import transfer_weights
 from keras_grurcn.models.two_stream import build_two_stream
 
 __all__ = [
@@ -41,4 +42,5 @@ __all__ = [
     "model_inputs",
     "percept_normalization",
     "register_model",
+    "transfer_weights",
 ]

@@ -1,0 +1,289 @@
+"""What each `grurcn` subcommand does, given its parsed arguments.
+
+Every function here is a thin adapter from `argparse.Namespace` to the
+library (`keras_grurcn.data`, `.models`, `.training`, `.export`,
+`.captioning`), so the work itself stays importable and tested.
+"""
+
+import json
+import os
+
+from keras_grurcn.cli.main import CommandError
+from keras_grurcn.cli.reporting import print_table
+from keras_grurcn.cli.video_sources import video_entries
+
+EXTRACTION_INFO = "extraction.json"
+
+
+def run_demo(args):
+    from keras_grurcn.cli.demo import DemoConfig
+    from keras_grurcn.cli.demo import run_demo as demo
+
+    config = DemoConfig(
+        num_clips=args.clips,
+        epochs=args.epochs,
+        seed=args.seed,
+        backbone_weights=args.backbone_weights,
+    )
+    demo(args.workdir, config)
+
+
+def run_prepare(args):
+    from keras_grurcn import data
+
+    if args.prepare_command == "synthetic":
+        data.write_motion_videos(
+            args.out,
+            args.clips,
+            num_frames=args.frames,
+            image_size=args.image_size,
+            layout=args.layout,
+            seed=args.seed,
+        )
+        print(
+            f"Wrote {args.clips} synthetic motion clips ({args.layout} layout) to {args.out}"
+        )
+        return
+    entries, _ = video_entries(
+        args.videos, args.layout, split=args.split, subset=args.subset
+    )
+    report = data.check_videos(entries)
+    print(report.summary() if hasattr(report, "summary") else report)
+    return 1 if getattr(report, "num_failed", 0) else 0
+
+
+def run_extract(args):
+    import keras
+
+    from keras_grurcn import data
+    from keras_grurcn.percepts import FramePercepts
+
+    entries, class_names = video_entries(
+        args.videos, args.layout, split=args.split, subset=args.subset
+    )
+    if not entries:
+        raise CommandError(
+            f"--videos {args.videos!r}: no videos found for {args.subset}."
+        )
+    size = (args.image_size, args.image_size)
+    levels = args.levels.split(",") if args.levels else None
+    frames = keras.Input((args.frames, *size, 3))
+    extractor = keras.Model(
+        frames,
+        FramePercepts(args.backbone, levels, args.backbone_weights, size)(frames),
+    )
+    info = data.write_percept_cache(
+        entries,
+        extractor,
+        args.out,
+        num_frames=args.frames,
+        image_size=args.image_size,
+        batch_size=args.batch_size,
+    )
+    # What `grurcn train` needs to rebuild the matching percepts inputs.
+    with open(os.path.join(args.out, EXTRACTION_INFO), "w") as file:
+        json.dump(
+            {
+                "backbone": args.backbone,
+                "image_size": args.image_size,
+                "num_frames": args.frames,
+                "class_names": list(class_names) if class_names else None,
+            },
+            file,
+            indent=2,
+        )
+    print(
+        f"Cached percepts of {info.get('num_examples', len(entries))} clips in {args.out}"
+    )
+
+
+def _cache_pair(args):
+    if args.data_dir:
+        train = os.path.join(args.data_dir, "train")
+        val = next(
+            (
+                os.path.join(args.data_dir, name)
+                for name in ("val", "test")
+                if os.path.isdir(os.path.join(args.data_dir, name))
+            ),
+            None,
+        )
+        if not os.path.isdir(train) or val is None:
+            raise CommandError(
+                f"--data-dir {args.data_dir!r} must hold the caches train/ and val/ (or test/)."
+            )
+        return train, val
+    if not (args.train_cache and args.val_cache):
+        raise CommandError("give --data-dir, or both --train-cache and --val-cache.")
+    return args.train_cache, args.val_cache
+
+
+def run_train(args):
+    from keras_grurcn import data
+    from keras_grurcn import models
+    from keras_grurcn import training
+    from keras_grurcn.presets import get_preset
+
+    train_cache, val_cache = _cache_pair(args)
+    cached_levels = data.read_cache_info(train_cache)["levels"]
+    extraction_path = os.path.join(train_cache, EXTRACTION_INFO)
+    if not os.path.exists(extraction_path):
+        raise CommandError(
+            f"{extraction_path} is missing: train reads caches written by `grurcn extract`."
+        )
+    with open(extraction_path) as file:
+        extraction = json.load(file)
+    if args.preset:
+        preset = get_preset(args.preset)
+        name, build, defaults = preset["model"], preset["build"], preset["train"]
+    else:
+        name, build, defaults = args.model, {}, {}
+    if "num_classes" not in build and extraction["class_names"]:
+        build["num_classes"] = len(extraction["class_names"])
+    build.setdefault("levels", list(cached_levels))
+    missing = [level for level in build["levels"] if level not in cached_levels]
+    if missing:
+        raise CommandError(
+            f"{train_cache} holds levels {list(cached_levels)}; {name} needs {missing}."
+        )
+    config = training.TrainingConfig(
+        strategy=args.strategy,
+        batch_size=args.batch_size or defaults.get("batch_size", 64),
+        epochs=args.epochs or defaults.get("epochs", 100),
+        learning_rate=args.learning_rate or 1e-4,
+        mixed_precision=args.mixed_precision,
+        jit_compile=args.jit_compile,
+        seed=args.seed,
+    )
+
+    def model_fn():
+        return models.build_model(
+            name,
+            inputs="percepts",
+            backbone=extraction["backbone"],
+            backbone_weights=None,
+            num_frames=extraction["num_frames"],
+            image_size=(extraction["image_size"],) * 2,
+            **build,
+        )
+
+    def unbatched(cache):
+        return lambda: data.percept_dataset(
+            cache, config.batch_size, levels=build["levels"]
+        ).unbatch()
+
+    _, metrics = training.train_and_evaluate(
+        config, args.workdir, model_fn, unbatched(train_cache), unbatched(val_cache)
+    )
+    print_table(("metric", "value"), [(k, f"{v:.4f}") for k, v in metrics.items()])
+    print(f"Model, checkpoints and logs in {args.workdir}")
+
+
+def run_evaluate(args):
+    import keras
+
+    from keras_grurcn import data
+
+    model = keras.saving.load_model(args.model)
+    levels = [tensor.name for tensor in model.inputs if tensor.name != "tokens"]
+    if "tokens" in [tensor.name for tensor in model.inputs]:
+        from keras_grurcn.captioning.caption_evaluation import evaluate_captioner
+
+        report = evaluate_captioner(
+            model,
+            data.percept_dataset(args.cache, 8, levels=levels, target="captions"),
+            beam_width=args.beam_width,
+            output_dir=args.output,
+        )
+        print_table(
+            ("metric", "score"), [(k, f"{v:.4f}") for k, v in report["scores"].items()]
+        )
+        return
+    dataset = data.percept_dataset(args.cache, 8, levels=levels)
+    model.compile(metrics=["accuracy", keras.metrics.SparseTopKCategoricalAccuracy(5)])
+    scores = model.evaluate(dataset, return_dict=True, verbose=0)
+    print_table(("metric", "value"), [(k, f"{v:.4f}") for k, v in scores.items()])
+    if args.output:
+        os.makedirs(args.output, exist_ok=True)
+        with open(os.path.join(args.output, "evaluation.json"), "w") as file:
+            json.dump({k: float(v) for k, v in scores.items()}, file, indent=2)
+
+
+def run_export(args):
+    import keras
+
+    from keras_grurcn import export
+
+    model = keras.saving.load_model(args.model)
+    class_names = args.class_names.split(",") if args.class_names else None
+    path = export.export_saved_model(
+        model, args.out, class_names=class_names, overwrite=args.overwrite
+    )
+    print(
+        f"SavedModel written to {path} (serving_default: uint8 frames -> probabilities, labels)"
+    )
+
+
+def _classifier(path):
+    """A function from uint8 frames to `{"probabilities", ["labels"]}` arrays."""
+    import tensorflow as tf
+
+    if os.path.isdir(path):
+        signature = tf.saved_model.load(path).signatures["serving_default"]
+        return lambda frames: {
+            key: value.numpy()
+            for key, value in signature(frames=tf.constant(frames)).items()
+        }
+    import keras
+
+    from keras_grurcn import export
+
+    model = keras.saving.load_model(path)
+    return lambda frames: {"probabilities": export.predict_frames(model, frames)}
+
+
+def run_predict(args):
+    from keras_grurcn import data
+
+    classify = _classifier(args.model)
+    rows = []
+    for video in args.videos:
+        outputs = classify(data.read_video(video)[None])
+        probabilities = outputs["probabilities"][0]
+        best = probabilities.argsort()[::-1][: args.top]
+        if "labels" in outputs:
+            names = [label.decode() for label in outputs["labels"][0][: args.top]]
+        else:
+            names = [str(index) for index in best]
+        answers = ", ".join(
+            f"{name} {probabilities[index]:.2f}" for name, index in zip(names, best)
+        )
+        rows.append((os.path.basename(video), answers))
+    print_table(("video", f"top-{args.top}"), rows)
+
+
+def run_caption(args):
+    import tensorflow as tf
+
+    from keras_grurcn import data
+
+    rows = []
+    if os.path.isdir(args.model):
+        serve = tf.saved_model.load(args.model).signatures["serving_default"]
+        for video in args.videos:
+            outputs = serve(frames=tf.constant(data.read_video(video)[None]))
+            rows.append(
+                (os.path.basename(video), outputs["caption"].numpy()[0].decode())
+            )
+    else:
+        import keras
+
+        from keras_grurcn.captioning import grurcn_captioner
+
+        model = keras.saving.load_model(args.model)
+        for video in args.videos:
+            result = grurcn_captioner.caption_frames(
+                model, data.read_video(video)[None]
+            )
+            rows.append((os.path.basename(video), result["captions"][0]))
+    print_table(("video", "caption"), rows)
