@@ -156,16 +156,6 @@ def test_variable_length_clips():
     assert np.isfinite(history.history["loss"][0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason=(
-        "layers/conv_gru.py passes a tuple of step inputs to Keras' TF rnn "
-        "loop, which reads `inputs.shape[1]` when the traced time axis is "
-        "None (a retrace for a second clip length, or a tf.data input with "
-        "a None time axis); fix belongs in the ConvGRU layer"
-    ),
-)
 def test_variable_length_clips_retrace_in_graph_mode():
     model = variable_length_model()
     for num_frames in (1, 3):

@@ -1,16 +1,10 @@
-import subprocess
-import sys
-
 import keras
 import numpy as np
-import tensorflow as tf
 
 from keras_grurcn.training import TrainingConfig
 from keras_grurcn.training import build_and_compile
 from keras_grurcn.training import distribute_dataset
 from keras_grurcn.training import get_strategy
-from tests.training.subprocesses import REPO_ROOT
-from tests.training.subprocesses import python_env
 from tests.training.tiny_classifiers import clip_dataset
 from tests.training.tiny_classifiers import grurcn_classifier
 
@@ -36,32 +30,9 @@ def one_step(strategy):
     return history.history["loss"][0], model.get_weights()
 
 
-def test_mirrored_over_two_cpus_matches_one_device():
-    if len(tf.config.list_logical_devices("CPU")) < 2:
-        # TensorFlow started before tests/training/conftest.py could split
-        # the CPU; a fresh process can.
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "no:xdist",
-                "-p",
-                "no:cacheprovider",
-                f"{__file__}::test_mirrored_over_two_cpus_matches_one_device",
-            ],
-            cwd=REPO_ROOT,
-            env=python_env(),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        return
-
-    mirrored = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+def test_mirrored_over_two_cpus_matches_one_device(mirrored_strategy):
+    # `mirrored_strategy` (tests/conftest.py) spans the two logical CPUs.
+    mirrored = mirrored_strategy
     assert mirrored.num_replicas_in_sync == 2
     single_loss, single_weights = one_step(get_strategy("default"))
     mirrored_loss, mirrored_weights = one_step(mirrored)
