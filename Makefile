@@ -27,3 +27,4 @@ format:
 
 benchmark: install
 	$(PYTHON) benchmarks/convgru_vs_convlstm.py
+	$(PYTHON) benchmarks/data_pipeline.py

@@ -100,7 +100,30 @@ def caption_model():
     )
 
 
+def zoo_model(row):
+    """A row of the zoo's table (tests/models), as a conformance case."""
+    from tests.models import model_conformance_test as zoo
+
+    def build():
+        return zoo.build(row)
+
+    inputs = zoo.example_inputs(build(), batch_size=BATCH)
+    return Case(build, inputs, np.arange(BATCH) % zoo.NUM_CLASSES)
+
+
+# Zoo rows: percept inputs where the model has them (fast), frames otherwise.
+ZOO_ROWS = (
+    "grurcn",
+    "grurcn_stacked_percepts",
+    "grurcn_bidirectional_percepts",
+    "frame_average_percepts",
+    "frame_rnn_lstm_percepts",
+    "c3d",
+    "two_stream_percepts",
+)
+
 CASES = {
+    **{f"zoo_{row}": (lambda row=row: zoo_model(row)) for row in ZOO_ROWS},
     "conv_gru1d": lambda: conv_gru(1),
     "conv_gru2d": lambda: conv_gru(2),
     "conv_gru3d": lambda: conv_gru(3),

@@ -13,6 +13,7 @@ from keras_grurcn.cli.reporting import print_table
 from keras_grurcn.cli.video_sources import video_entries
 
 EXTRACTION_INFO = "extraction.json"
+EXTRACTOR = "extractor.keras"
 
 
 def run_demo(args):
@@ -67,11 +68,17 @@ def run_extract(args):
         )
     size = (args.image_size, args.image_size)
     levels = args.levels.split(",") if args.levels else None
-    frames = keras.Input((args.frames, *size, 3))
-    extractor = keras.Model(
-        frames,
-        FramePercepts(args.backbone, levels, args.backbone_weights, size)(frames),
+    frames = keras.Input((args.frames, *size, 3), name="frames")
+    # Named as the zoo names its percepts layer, so `train` can move these
+    # exact backbone weights into the end-to-end model it exports.
+    percepts = FramePercepts(
+        args.backbone,
+        levels,
+        args.backbone_weights,
+        size,
+        name=f"{args.backbone}_percepts",
     )
+    extractor = keras.Model(frames, percepts(frames))
     info = data.write_percept_cache(
         entries,
         extractor,
@@ -80,6 +87,7 @@ def run_extract(args):
         image_size=args.image_size,
         batch_size=args.batch_size,
     )
+    extractor.save(os.path.join(args.out, EXTRACTOR))
     # What `grurcn train` needs to rebuild the matching percepts inputs.
     with open(os.path.join(args.out, EXTRACTION_INFO), "w") as file:
         json.dump(
@@ -172,11 +180,29 @@ def run_train(args):
             cache, config.batch_size, levels=build["levels"]
         ).unbatch()
 
-    _, metrics = training.train_and_evaluate(
+    model, metrics = training.train_and_evaluate(
         config, args.workdir, model_fn, unbatched(train_cache), unbatched(val_cache)
     )
+    # The end-to-end model (frames in): the cache's backbone + trained layers.
+    import keras
+
+    end_to_end = models.build_model(
+        name,
+        inputs="frames",
+        backbone=extraction["backbone"],
+        backbone_weights=None,
+        num_frames=extraction["num_frames"],
+        image_size=(extraction["image_size"],) * 2,
+        **build,
+    )
+    extractor = keras.saving.load_model(os.path.join(train_cache, EXTRACTOR))
+    models.transfer_weights(extractor, end_to_end)
+    models.transfer_weights(model, end_to_end)
+    frames_model_path = os.path.join(args.workdir, "final_frames.keras")
+    end_to_end.save(frames_model_path)
     print_table(("metric", "value"), [(k, f"{v:.4f}") for k, v in metrics.items()])
     print(f"Model, checkpoints and logs in {args.workdir}")
+    print(f"End-to-end model for `grurcn export` / `predict`: {frames_model_path}")
 
 
 def run_evaluate(args):

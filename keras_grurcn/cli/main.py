@@ -126,7 +126,7 @@ def build_parser():
     )
     which = train.add_mutually_exclusive_group(required=True)
     which.add_argument("--model", help="a name from keras_grurcn.list_models()")
-    which.add_argument("--preset", help="a paper preset: " + ", ".join(PRESETS))
+    which.add_argument("--preset", choices=list(PRESETS), help="a paper preset")
     train.add_argument(
         "--data-dir",
         default=None,

@@ -55,10 +55,17 @@ def test_two_workers_on_localhost_end_with_identical_weights(tmp_path):
                     text=True,
                 )
             )
+        outputs = []
         for process in processes:
             remaining = TIMEOUT_SECONDS - (time.monotonic() - start)
-            output, _ = process.communicate(timeout=max(remaining, 1))
-            assert process.returncode == 0, output
+            outputs.append(process.communicate(timeout=max(remaining, 1))[0])
+        # Both logs on failure: one worker's crash shows up in the other's
+        # log only as "stopped sending heartbeats".
+        report = "\n".join(
+            f"--- worker {index} (exit {process.returncode}) ---\n{output}"
+            for index, (process, output) in enumerate(zip(processes, outputs))
+        )
+        assert all(process.returncode == 0 for process in processes), report
     finally:
         for process in processes:
             stop(process)
