@@ -176,9 +176,16 @@ def run_train(args):
         )
 
     def unbatched(cache):
-        return lambda: data.percept_dataset(
-            cache, config.batch_size, levels=build["levels"]
-        ).unbatch()
+        # train_and_evaluate batches per replica itself; the clip count
+        # (lost by unbatch) lets it size epochs.
+        import tensorflow as tf
+
+        clips = data.read_cache_info(cache)["num_examples"]
+        return lambda: (
+            data.percept_dataset(cache, config.batch_size, levels=build["levels"])
+            .unbatch()
+            .apply(tf.data.experimental.assert_cardinality(clips))
+        )
 
     model, metrics = training.train_and_evaluate(
         config, args.workdir, model_fn, unbatched(train_cache), unbatched(val_cache)
