@@ -91,6 +91,12 @@ def build_c3d(
             "(C3D learns from pixels; it has no backbone percepts to cache)."
         )
 
+    # TensorFlow's CPU kernels have no float16 MaxPool3D; pooling in float32
+    # under mixed_float16 costs two casts and runs everywhere.
+    pool_dtype = (
+        "float32" if keras.config.dtype_policy().name == "mixed_float16" else None
+    )
+
     # === Layers ===
     frames = keras.Input((num_frames, *image_size, 3), name="frames")
     x = keras.layers.Rescaling(1 / 127.5, offset=-1.0, name="frame_scaling")(frames)
@@ -103,7 +109,9 @@ def build_c3d(
                 activation="relu",
                 name=f"conv{block}{'ab'[index]}",
             )(x)
-        x = keras.layers.MaxPooling3D(pool_size, padding="same", name=f"pool{block}")(x)
+        x = keras.layers.MaxPooling3D(
+            pool_size, padding="same", dtype=pool_dtype, name=f"pool{block}"
+        )(x)
     x = keras.layers.GlobalAveragePooling3D(name="global_pool")(x)
     for layer_name in ("fc6", "fc7"):
         x = keras.layers.Dense(fc_units, activation="relu", name=layer_name)(x)
