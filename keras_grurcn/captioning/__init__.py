@@ -11,6 +11,7 @@ from keras_grurcn.captioning.caption_export import caption_serving_function
 from keras_grurcn.captioning.caption_model import build_caption_model
 from keras_grurcn.captioning.caption_model import compile_caption_model
 from keras_grurcn.captioning.caption_model import teacher_forcing_pairs
+from keras_grurcn.captioning.caption_videos import caption_frames
 from keras_grurcn.captioning.caption_videos import caption_videos
 from keras_grurcn.captioning.caption_videos import captioner_decoder
 from keras_grurcn.captioning.caption_vocabulary import CaptionVocabulary
@@ -34,6 +35,7 @@ __all__ = [
     "beam_search",
     "build_caption_model",
     "build_grurcn_captioner",
+    "caption_frames",
     "caption_serving_function",
     "caption_videos",
     "captioner_decoder",

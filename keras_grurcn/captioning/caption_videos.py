@@ -7,6 +7,7 @@ from keras_grurcn.captioning.beam_search import beam_search
 from keras_grurcn.captioning.caption_model import DECODER_NAME
 from keras_grurcn.captioning.greedy_decode import greedy_decode
 from keras_grurcn.captioning.grurcn_captioner import captioner_encoder
+from keras_grurcn.captioning.grurcn_captioner import video_input_names
 
 
 def captioner_decoder(model):
@@ -116,3 +117,56 @@ def caption_videos(
         "attention": np.concatenate([part["attention"] for part in parts]),
         "token_ids": token_ids,
     }
+
+
+def caption_frames(
+    model, frames, beam_width=5, max_length=30, length_penalty=0.0, batch_size=32
+):
+    """Captions raw clips of any size and length, as the exported model does.
+
+    Takes `T` frames by uniform sampling (`sample_frame_indices`, the
+    centre of each of `T` equal segments; short clips loop) and resizes
+    them bilinearly to the model's image size, then calls
+    `caption_videos`. `caption_serving_function` does the same in the
+    graph, so both give the same captions.
+
+    Args:
+        model: a captioner built with `inputs="frames"`.
+        frames: RGB clips `[B, N, H, W, 3]` in 0..255 (uint8 or float),
+            any `N`, `H`, `W`.
+        beam_width, max_length, length_penalty, batch_size: see
+            `caption_videos`.
+
+    Returns:
+        The dict of `caption_videos`.
+    """
+    from keras_grurcn.data.frame_sampling import sample_frame_indices
+
+    if video_input_names(model) != ["frames"]:
+        raise ValueError(
+            f"caption_frames needs a captioner built with inputs='frames'; model "
+            f"{model.name!r} takes {video_input_names(model)}: use caption_videos."
+        )
+    frames = np.asarray(frames)
+    if frames.ndim != 5 or frames.shape[-1] != 3 or 0 in frames.shape:
+        raise ValueError(
+            "caption_frames expects RGB clips [batch, frames, height, width, 3]; "
+            f"got shape {frames.shape}."
+        )
+    _, num_frames, height, width, _ = captioner_encoder(model).input.shape
+    if num_frames is not None:
+        frames = frames[:, sample_frame_indices(frames.shape[1], num_frames)]
+    frames = frames.astype("float32")
+    if frames.shape[2:4] != (height, width):
+        batch, steps = frames.shape[:2]
+        flat = frames.reshape((-1,) + frames.shape[2:])
+        flat = ops.image.resize(flat, (height, width), interpolation="bilinear")
+        frames = ops.convert_to_numpy(flat).reshape(batch, steps, height, width, 3)
+    return caption_videos(
+        model,
+        frames,
+        beam_width=beam_width,
+        max_length=max_length,
+        length_penalty=length_penalty,
+        batch_size=batch_size,
+    )

@@ -224,3 +224,13 @@ def captioner_encoder(model):
     else:
         inputs = {name: by_name[name] for name in names}
     return keras.Model(inputs, features, name=f"{model.name}_encoder")
+
+
+def caption_frames(model, frames, **options):
+    """`keras_grurcn.captioning.caption_frames`, importable from here too.
+
+    (The `grurcn caption` command imports it from this module.)
+    """
+    from keras_grurcn.captioning.caption_videos import caption_frames as caption
+
+    return caption(model, frames, **options)

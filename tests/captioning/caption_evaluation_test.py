@@ -8,6 +8,7 @@ import tensorflow as tf
 from keras_grurcn.captioning import caption_videos
 from keras_grurcn.captioning import evaluate_captioner
 from keras_grurcn.metrics import caption_scores
+from tests.captioning.tiny_grurcn_captioner import random_percepts
 from tests.captioning.tiny_grurcn_captioner import tiny_captioner
 from tests.captioning.tiny_grurcn_captioner import tiny_clips
 
@@ -32,8 +33,8 @@ def test_scores_every_video_and_writes_scores_and_captions(tmp_path):
     expected = caption_scores(
         references, dict(zip(ids, generated)), meteor=False, tokenizer="nltk"
     )
-    assert result["BLEU-4"] == pytest.approx(expected["BLEU-4"])
-    assert result["CIDEr"] == pytest.approx(expected["CIDEr"])
+    assert result["scores"]["BLEU-4"] == pytest.approx(expected["BLEU-4"])
+    assert result["scores"]["CIDEr"] == pytest.approx(expected["CIDEr"])
     assert result["num_videos"] == 3 and result["num_missing"] == 0
     assert [row["id"] for row in result["examples"]] == ids
 
@@ -64,7 +65,31 @@ def test_takes_batches_of_frames_and_ids_from_a_dataset():
         tokenizer="nltk",
     )
     assert result["num_videos"] == 3 and result["num_missing"] == 1
-    assert 0.0 <= result["BLEU-4"] <= 1.0
+    assert 0.0 <= result["scores"]["BLEU-4"] <= 1.0
+
+
+def test_references_can_come_with_the_videos_as_ragged_captions():
+    # As percept_dataset(..., target="captions") yields them.
+    model = tiny_captioner("percepts")
+    percepts = random_percepts(3)
+    captions = [["a red square moves up", "a red box goes up"], ["x"], ["y", "z"]]
+    dataset = tf.data.Dataset.from_tensor_slices(
+        (percepts, tf.ragged.constant(captions))
+    ).batch(2)
+    result = evaluate_captioner(
+        model, dataset, beam_width=2, max_length=8, meteor=False, tokenizer="nltk"
+    )
+    generated = caption_videos(model, percepts, beam_width=2, max_length=8)
+    references = {str(i): refs for i, refs in enumerate(captions)}
+    expected = caption_scores(
+        references,
+        {str(i): c for i, c in enumerate(generated["captions"])},
+        meteor=False,
+        tokenizer="nltk",
+    )
+    assert result["scores"] == pytest.approx(expected)
+    assert result["num_videos"] == 3
+    assert result["examples"][2]["references"] == ["y", "z"]
 
 
 def test_bad_inputs_are_named():

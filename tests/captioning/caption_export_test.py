@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from keras_grurcn.captioning import caption_frames
 from keras_grurcn.captioning import caption_serving_function
 from keras_grurcn.captioning import caption_videos
 from tests.captioning.tiny_grurcn_captioner import NUM_FRAMES
@@ -52,6 +53,9 @@ def test_any_frame_size_and_count_is_resized_and_sampled_in_graph():
     outputs = serve(tf.constant(long_clip.astype("uint8")))
     expected = serve(tf.constant(frames.astype("uint8")))
     assert outputs["caption"].numpy().tolist() == expected["caption"].numpy().tolist()
+    # caption_frames samples and resizes the same way, outside the graph.
+    in_process = caption_frames(model, long_clip, beam_width=2, max_length=6)
+    assert in_process["captions"] == [c.decode() for c in outputs["caption"].numpy()]
     # Fewer frames than the model's T loop; a single frame works too.
     short = serve(tf.constant(frames[:, :1].astype("uint8")))
     assert short["beams"].shape == (2, 2)
