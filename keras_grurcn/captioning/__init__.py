@@ -7,6 +7,7 @@ video encoder (GRU-RCN in this package) can feed it.
 from keras_grurcn.captioning.attention_lstm_decoder import AttentionLSTMDecoder
 from keras_grurcn.captioning.beam_search import beam_search
 from keras_grurcn.captioning.caption_evaluation import evaluate_captioner
+from keras_grurcn.captioning.caption_export import caption_outputs
 from keras_grurcn.captioning.caption_export import caption_serving_function
 from keras_grurcn.captioning.caption_model import build_caption_model
 from keras_grurcn.captioning.caption_model import compile_caption_model
@@ -36,6 +37,7 @@ __all__ = [
     "build_caption_model",
     "build_grurcn_captioner",
     "caption_frames",
+    "caption_outputs",
     "caption_serving_function",
     "caption_videos",
     "captioner_decoder",

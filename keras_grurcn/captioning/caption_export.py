@@ -1,4 +1,4 @@
-"""`caption_serving_function`: uint8 frames -> caption strings, in one graph.
+"""`caption_serving_function`, `caption_outputs`: frames -> caption strings in a graph.
 
 TensorFlow-only (it is export code): the function resizes and samples the
 frames in the graph, runs the captioner's encoder, beam search and the
@@ -37,15 +37,69 @@ def _join_words(tf, words, token_ids, vocabulary):
     )
 
 
+def caption_outputs(beam_width=5, max_length=30, length_penalty=0.0):
+    """The serving outputs of a captioner, for an export's `endpoints` hook.
+
+    Args:
+        beam_width: beams kept (1: greedy decoding).
+        max_length: the most tokens per caption, `<eos>` included.
+        length_penalty: see `beam_search`.
+
+    Returns:
+        A function `outputs_fn(model, frames)` taking a captioner (built
+        with `inputs="frames"`) and float32 frames already at its clip shape
+        `[B, T, H, W, 3]` in 0..255, and returning, as TensorFlow tensors,
+        `{"caption": string [B], "beams": string [B, beam_width] (best
+        first), "scores": float32 [B, beam_width], "attention": float32
+        [B, max_length, T]}` (the best caption's weights over the frames).
+        It fits `keras_grurcn.export.export_saved_model(..., endpoints=
+        {"serving_default": caption_outputs()})`.
+    """
+    import tensorflow as tf
+
+    def outputs_fn(model, frames):
+        _check_frames_model(model)
+        decoder = captioner_decoder(model)
+        vocabulary = decoder.vocabulary
+        features = captioner_encoder(model)(frames, training=False)
+        decoded = decode_features(
+            decoder,
+            features,
+            beam_width=beam_width,
+            max_length=max_length,
+            length_penalty=length_penalty,
+        )
+        words = tf.constant(vocabulary.words)
+        beams = _join_words(tf, words, decoded["token_ids"], vocabulary)
+        return {
+            "caption": beams[:, 0],
+            "beams": beams,
+            "scores": tf.cast(decoded["scores"], tf.float32),
+            "attention": tf.cast(decoded["attention"], tf.float32),
+        }
+
+    return outputs_fn
+
+
+def _check_frames_model(model):
+    if video_input_names(model) != ["frames"]:
+        raise ValueError(
+            "Serving captions needs a captioner built with inputs='frames'; "
+            f"model {model.name!r} takes {video_input_names(model)}. Rebuild it "
+            "with inputs='frames' and load the trained weights (the layer "
+            "names are the same)."
+        )
+
+
 def caption_serving_function(model, beam_width=5, max_length=30, length_penalty=0.0):
     """A `tf.function` captioning raw uint8 videos with a GRU-RCN captioner.
 
     Frames of any size and count are resized (bilinear) to the model's
     image size and `T` of them taken by uniform sampling (the centre of
     each of `T` equal segments, as `keras_grurcn.data.sample_frame_indices`
-    does; short videos loop), all in the graph. Plug it into
-    `keras.export.ExportArchive.add_endpoint` (after `track(model)`) or
-    save it on a `tf.Module` that holds the model.
+    does for training clips; short videos loop), all in the graph, then
+    `caption_outputs` runs. Save it on a `tf.Module` that holds the model
+    (or add it to a `keras.export.ExportArchive` that tracks the model).
 
     Args:
         model: a captioner from `build_grurcn_captioner` with
@@ -56,10 +110,7 @@ def caption_serving_function(model, beam_width=5, max_length=30, length_penalty=
 
     Returns:
         A `tf.function` with input signature uint8 `[B, N, H, W, 3]`
-        returning a dict: `"caption"` (string `[B]`), `"beams"` (string
-        `[B, beam_width]`, best first), `"scores"` (float32 `[B,
-        beam_width]`) and `"attention"` (float32 `[B, max_length, T]`, the
-        best caption's weights over the sampled frames).
+        (named `"frames"`) returning the dict of `caption_outputs`.
 
     Examples:
 
@@ -73,18 +124,9 @@ def caption_serving_function(model, beam_width=5, max_length=30, length_penalty=
     """
     import tensorflow as tf
 
-    if video_input_names(model) != ["frames"]:
-        raise ValueError(
-            "caption_serving_function needs a captioner built with "
-            f"inputs='frames'; model {model.name!r} takes "
-            f"{video_input_names(model)}. Rebuild it with inputs='frames' and "
-            "load the trained weights (the layer names are the same)."
-        )
-    encoder = captioner_encoder(model)
-    decoder = captioner_decoder(model)
-    vocabulary = decoder.vocabulary
-    _, num_frames, height, width, _ = encoder.input.shape
-    words = tf.constant(vocabulary.words)
+    _check_frames_model(model)
+    _, num_frames, height, width, _ = captioner_encoder(model).input.shape
+    outputs_fn = caption_outputs(beam_width, max_length, length_penalty)
 
     @tf.function(
         input_signature=[
@@ -102,20 +144,6 @@ def caption_serving_function(model, beam_width=5, max_length=30, length_penalty=
         flat = tf.reshape(frames, tf.concat([[-1], shape[2:]], axis=0))
         flat = tf.image.resize(tf.cast(flat, tf.float32), (height, width))
         clips = tf.reshape(flat, (batch, steps, height, width, 3))
-        features = encoder(clips, training=False)
-        decoded = decode_features(
-            decoder,
-            features,
-            beam_width=beam_width,
-            max_length=max_length,
-            length_penalty=length_penalty,
-        )
-        beams = _join_words(tf, words, decoded["token_ids"], vocabulary)
-        return {
-            "caption": beams[:, 0],
-            "beams": beams,
-            "scores": tf.cast(decoded["scores"], tf.float32),
-            "attention": tf.cast(decoded["attention"], tf.float32),
-        }
+        return outputs_fn(model, clips)
 
     return caption

@@ -1,10 +1,12 @@
 import os
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from keras_grurcn.captioning import caption_frames
+from keras_grurcn.captioning import caption_outputs
 from keras_grurcn.captioning import caption_serving_function
 from keras_grurcn.captioning import caption_videos
 from tests.captioning.tiny_grurcn_captioner import NUM_FRAMES
@@ -64,3 +66,27 @@ def test_any_frame_size_and_count_is_resized_and_sampled_in_graph():
 def test_percepts_captioner_is_refused_with_a_clear_error():
     with pytest.raises(ValueError, match="inputs='frames'"):
         caption_serving_function(tiny_captioner("percepts"))
+
+
+def test_caption_outputs_plug_into_an_export_archive_endpoint(tmp_path):
+    # The shape of keras_grurcn.export's `endpoints` hook: outputs_fn(model,
+    # frames already at the model's clip shape).
+    model = tiny_captioner("frames", seed=2)
+    frames, _ = tiny_clips(2)
+    outputs_fn = caption_outputs(beam_width=1, max_length=6)
+    archive = keras.export.ExportArchive()
+    archive.track(model)
+    archive.add_endpoint(
+        "serving_default",
+        tf.function(lambda clips: outputs_fn(model, clips)),
+        input_signature=[
+            tf.TensorSpec((None, *frames.shape[1:]), tf.float32, name="frames")
+        ],
+    )
+    export_dir = os.path.join(tmp_path, "archive")
+    archive.write_out(export_dir, verbose=False)
+    serving = tf.saved_model.load(export_dir).signatures["serving_default"]
+    outputs = serving(frames=tf.constant(frames))
+    expected = caption_videos(model, frames, beam_width=1, max_length=6)
+    assert [c.decode() for c in outputs["caption"].numpy()] == expected["captions"]
+    np.testing.assert_allclose(outputs["scores"], expected["scores"], atol=1e-4)
