@@ -106,6 +106,28 @@ def evaluate_captioner(
         (references with no decoded video, e.g. files skipped as
         undecodable) and `"examples"` (the first few `{"id", "caption",
         "references"}`). `scores.json` holds the scores and both counts.
+
+    Examples:
+
+    ```python
+    import numpy as np
+    from keras_grurcn.captioning import CaptionVocabulary, evaluate_captioner
+    from keras_grurcn.models import build_model
+
+    vocabulary = CaptionVocabulary.build(["a red square moves left"])
+    model = build_model(
+        "grurcn_captioner", vocabulary=vocabulary, backbone_weights=None,
+        num_frames=4, image_size=32, levels=["pool1"], hidden_maps=4,
+        embedding_dim=8, units=16, attention_units=8,
+    )
+    videos = {"vid1": np.zeros((4, 32, 32, 3)), "vid2": np.ones((4, 32, 32, 3))}
+    references = {"vid1": ["a red square moves left"], "vid2": ["a red box"]}
+    report = evaluate_captioner(
+        model, videos, references, beam_width=2, meteor=False,
+        output_dir="/tmp/evaluation",
+    )
+    report["scores"]["BLEU-4"]
+    ```
     """
     with_references = references is not None
     if with_references:

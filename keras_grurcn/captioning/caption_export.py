@@ -54,6 +54,24 @@ def caption_outputs(beam_width=5, max_length=30, length_penalty=0.0):
         [B, max_length, T]}` (the best caption's weights over the frames).
         It fits `keras_grurcn.export.export_saved_model(..., endpoints=
         {"serving_default": caption_outputs()})`.
+
+    Examples:
+
+    ```python
+    import numpy as np
+    from keras_grurcn.captioning import CaptionVocabulary, caption_outputs
+    from keras_grurcn.models import build_model
+
+    vocabulary = CaptionVocabulary.build(["a red square moves left"])
+    model = build_model(
+        "grurcn_captioner", vocabulary=vocabulary, backbone_weights=None,
+        num_frames=4, image_size=32, levels=["pool1"], hidden_maps=4,
+        embedding_dim=8, units=16, attention_units=8,
+    )
+    outputs_fn = caption_outputs(beam_width=2, max_length=6)
+    outputs = outputs_fn(model, np.zeros((1, 4, 32, 32, 3), "float32"))
+    outputs["beams"].shape  # [1, 2]
+    ```
     """
     import tensorflow as tf
 
@@ -116,10 +134,24 @@ def caption_serving_function(model, beam_width=5, max_length=30, length_penalty=
 
     ```python
     import tensorflow as tf
+    from keras_grurcn.captioning import (
+        CaptionVocabulary, caption_serving_function,
+    )
+    from keras_grurcn.models import build_model
 
-    serve = caption_serving_function(model, beam_width=3)
+    vocabulary = CaptionVocabulary.build(["a red square moves left"])
+    model = build_model(
+        "grurcn_captioner", vocabulary=vocabulary, backbone_weights=None,
+        num_frames=4, image_size=32, levels=["pool1"], hidden_maps=4,
+        embedding_dim=8, units=16, attention_units=8,
+    )
+    serve = caption_serving_function(model, beam_width=2, max_length=6)
     outputs = serve(tf.zeros((1, 40, 120, 160, 3), tf.uint8))
-    outputs["caption"]  # a string tensor of shape [1]
+    outputs["caption"].shape, outputs["attention"].shape  # [1], [1, 6, 4]
+    # Export: a tf.Module holding the model and the function.
+    module = tf.Module()
+    module.model, module.caption = model, serve
+    tf.saved_model.save(module, "/tmp/captioner", signatures={"serving_default": serve})
     ```
     """
     import tensorflow as tf

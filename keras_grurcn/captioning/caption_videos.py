@@ -87,6 +87,24 @@ def caption_videos(
         T]`: for each word of the best caption, its weights over the time
         steps; zero after `<eos>`) and `"token_ids"` (int32 numpy `[B,
         beam_width, max_length]`).
+
+    Examples:
+
+    ```python
+    import numpy as np
+    from keras_grurcn.captioning import CaptionVocabulary, caption_videos
+    from keras_grurcn.models import build_model
+
+    vocabulary = CaptionVocabulary.build(["a red square moves left"])
+    model = build_model(
+        "grurcn_captioner", vocabulary=vocabulary, backbone_weights=None,
+        num_frames=4, image_size=32, levels=["pool1"], hidden_maps=4,
+        embedding_dim=8, units=16, attention_units=8,
+    )
+    frames = np.zeros((2, 4, 32, 32, 3), "float32")
+    result = caption_videos(model, frames, beam_width=2, max_length=6)
+    result["captions"], result["attention"].shape  # 2 strings, (2, 6, 4)
+    ```
     """
     decoder = captioner_decoder(model)
     if vocabulary is None:
