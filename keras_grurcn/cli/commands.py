@@ -252,9 +252,7 @@ def run_export(args):
     path = export.export_saved_model(
         model, args.out, class_names=class_names, overwrite=args.overwrite
     )
-    print(
-        f"SavedModel written to {path} (serving_default: uint8 frames -> probabilities, labels)"
-    )
+    print(f"SavedModel written to {path} (serving_default takes uint8 frames)")
 
 
 def _classifier(path):

@@ -46,7 +46,13 @@ def classification_outputs(class_names=None):
 
 
 def export_saved_model(
-    model, export_dir, *, class_names=None, endpoints=None, overwrite=False
+    model,
+    export_dir,
+    *,
+    class_names=None,
+    endpoints=None,
+    caption_options=None,
+    overwrite=False,
 ):
     """Writes a SavedModel of a frame classifier for TensorFlow Serving.
 
@@ -82,6 +88,12 @@ def export_saved_model(
             models whose answer is not class probabilities, e.g. a
             captioner's `{"serving_default": lambda model, frames:
             {"caption": ...}}` returning the caption string.
+        caption_options: for a captioner (a model with a `tokens` input,
+            e.g. `build_model("grurcn_captioner", ...)`), the decoding
+            settings `{"beam_width", "max_length", "length_penalty"}` of
+            its `serving_default`, which maps uint8 frames to `caption`
+            (string per video), `beams`, `scores` and `attention`
+            (`keras_grurcn.captioning.caption_serving_function`).
         overwrite: replace an existing `export_dir` (swapped in only after
             the new export is complete).
 
@@ -113,27 +125,12 @@ def export_saved_model(
             f"export_saved_model: {export_dir} already exists; export a new "
             "version folder or pass overwrite=True."
         )
-    num_frames, height, width = model_clip_spec(model)
-    image_size = None if height is None or width is None else (height, width)
-    if endpoints is None:
-        endpoints = {"serving_default": classification_outputs(class_names)}
-    if "serving_default" not in endpoints:
-        raise ValueError(
-            "export_saved_model: `endpoints` must include 'serving_default'; "
-            f"got {sorted(endpoints)}."
-        )
-
     archive = keras.export.ExportArchive()
     archive.track(model)
-    frames_spec = tf.TensorSpec(
-        (None, None, None, None, 3), tf.uint8, name=SERVING_INPUT
-    )
-    for name, outputs_fn in endpoints.items():
-        archive.add_endpoint(
-            name,
-            _serving_function(model, outputs_fn, num_frames, image_size, tf),
-            input_signature=[frames_spec],
-        )
+    if any(tensor.name == "tokens" for tensor in model.inputs):
+        _add_caption_endpoint(archive, model, endpoints, caption_options)
+    else:
+        _add_frame_endpoints(archive, model, endpoints, class_names, tf)
 
     parent = os.path.dirname(export_dir)
     os.makedirs(parent, exist_ok=True)
@@ -157,6 +154,42 @@ def export_saved_model(
     finally:
         shutil.rmtree(staging_dir, ignore_errors=True)
     return export_dir
+
+
+def _add_frame_endpoints(archive, model, endpoints, class_names, tf):
+    num_frames, height, width = model_clip_spec(model)
+    image_size = None if height is None or width is None else (height, width)
+    if endpoints is None:
+        endpoints = {"serving_default": classification_outputs(class_names)}
+    if "serving_default" not in endpoints:
+        raise ValueError(
+            "export_saved_model: `endpoints` must include 'serving_default'; "
+            f"got {sorted(endpoints)}."
+        )
+    frames_spec = tf.TensorSpec(
+        (None, None, None, None, 3), tf.uint8, name=SERVING_INPUT
+    )
+    for name, outputs_fn in endpoints.items():
+        archive.add_endpoint(
+            name,
+            _serving_function(model, outputs_fn, num_frames, image_size, tf),
+            input_signature=[frames_spec],
+        )
+
+
+def _add_caption_endpoint(archive, model, endpoints, caption_options):
+    """A captioner's `serving_default`: uint8 frames -> caption strings."""
+    from keras_grurcn.captioning.caption_export import caption_serving_function
+
+    if endpoints is not None:
+        raise ValueError(
+            "export_saved_model: a captioner's signature is fixed (frames -> "
+            "caption, beams, scores, attention); pass `caption_options`, not "
+            "`endpoints`."
+        )
+    archive.add_endpoint(
+        "serving_default", caption_serving_function(model, **(caption_options or {}))
+    )
 
 
 def _serving_function(model, outputs_fn, num_frames, image_size, tf):

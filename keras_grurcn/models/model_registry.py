@@ -82,7 +82,6 @@ MODELS = {
         "keras_grurcn.models.two_stream:build_two_stream",
         description="RGB + optical-flow GRU-RCNs, weighted average of scores.",
     ),
-    # The captioning issue adds `build_grurcn_captioner` at this path.
     "grurcn_captioner": ModelEntry(
         "keras_grurcn.captioning.grurcn_captioner:build_grurcn_captioner",
         task="captioning",
@@ -161,8 +160,8 @@ def build_model(
     Raises:
         ValueError: for an unknown model name or override, or a bad
             argument; the message lists the valid choices.
-        NotImplementedError: for a registered model whose builder does not
-            exist yet (`grurcn_captioner` until the captioning issue lands).
+        NotImplementedError: for a model registered (`register_model`)
+            with a builder path that does not exist.
 
     Examples:
 

@@ -90,3 +90,23 @@ def test_caption_outputs_plug_into_an_export_archive_endpoint(tmp_path):
     expected = caption_videos(model, frames, beam_width=1, max_length=6)
     assert [c.decode() for c in outputs["caption"].numpy()] == expected["captions"]
     np.testing.assert_allclose(outputs["scores"], expected["scores"], atol=1e-4)
+
+
+def test_export_saved_model_gives_a_captioner_its_caption_signature(tmp_path):
+    from keras_grurcn import export_saved_model
+
+    model = tiny_captioner("frames", seed=1)
+    frames, _ = tiny_clips(2)
+    expected = caption_frames(model, frames, beam_width=2, max_length=8)
+    export_dir = export_saved_model(
+        model,
+        os.path.join(tmp_path, "captioner", "1"),
+        caption_options={"beam_width": 2, "max_length": 8},
+    )
+    serving = tf.saved_model.load(export_dir).signatures["serving_default"]
+    outputs = serving(frames=tf.constant(frames.astype("uint8")))
+    assert [c.decode() for c in outputs["caption"].numpy()] == expected["captions"]
+    with pytest.raises(ValueError, match="caption_options"):
+        export_saved_model(
+            model, os.path.join(tmp_path, "other"), endpoints={"serving_default": None}
+        )
