@@ -220,17 +220,7 @@ def run_evaluate(args):
     model = keras.saving.load_model(args.model)
     levels = [tensor.name for tensor in model.inputs if tensor.name != "tokens"]
     if "tokens" in [tensor.name for tensor in model.inputs]:
-        from keras_grurcn.captioning.caption_evaluation import evaluate_captioner
-
-        report = evaluate_captioner(
-            model,
-            data.percept_dataset(args.cache, 8, levels=levels, target="captions"),
-            beam_width=args.beam_width,
-            output_dir=args.output,
-        )
-        print_table(
-            ("metric", "score"), [(k, f"{v:.4f}") for k, v in report["scores"].items()]
-        )
+        _evaluate_captioner(model, levels, args)
         return
     dataset = data.percept_dataset(args.cache, 8, levels=levels)
     model.compile(metrics=["accuracy", keras.metrics.SparseTopKCategoricalAccuracy(5)])
@@ -240,6 +230,35 @@ def run_evaluate(args):
         os.makedirs(args.output, exist_ok=True)
         with open(os.path.join(args.output, "evaluation.json"), "w") as file:
             json.dump({k: float(v) for k, v in scores.items()}, file, indent=2)
+
+
+def _evaluate_captioner(model, levels, args):
+    from keras_grurcn import data
+    from keras_grurcn.captioning.caption_evaluation import evaluate_captioner
+
+    # Two passes in the cache's fixed order: video ids, then references.
+    with_ids = data.percept_dataset(args.cache, 8, levels=levels, target="video_id")
+    with_captions = data.percept_dataset(args.cache, 8, target="captions")
+    references = {}
+    for (_, ids), (_, captions) in zip(with_ids, with_captions):
+        for video_id, video_captions in zip(ids.numpy(), captions.to_list()):
+            references[video_id.decode()] = [c.decode() for c in video_captions]
+    batches = (
+        (inputs, [video_id.decode() for video_id in ids.numpy()])
+        for inputs, ids in with_ids
+    )
+    report = evaluate_captioner(
+        model, batches, references, beam_width=args.beam_width, output_dir=args.output
+    )
+    print_table(
+        ("metric", "score"), [(k, f"{v:.4f}") for k, v in report["scores"].items()]
+    )
+    for example in report["examples"][:3]:
+        print(f"{example['id']}: {example['caption']!r}")
+        for reference in example["references"][:3]:
+            print(f"    reference: {reference!r}")
+    if args.output:
+        print(f"Scores and captions.jsonl in {args.output}")
 
 
 def run_export(args):

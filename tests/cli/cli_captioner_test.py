@@ -1,0 +1,66 @@
+"""`grurcn evaluate` / `caption` / `export` on a tiny GRU-RCN captioner."""
+
+import json
+import os
+
+import keras
+
+from keras_grurcn import data
+from keras_grurcn.cli import main
+from keras_grurcn.percepts import FramePercepts
+from tests.captioning.tiny_grurcn_captioner import IMAGE_SIZE
+from tests.captioning.tiny_grurcn_captioner import LEVELS
+from tests.captioning.tiny_grurcn_captioner import NUM_FRAMES
+from tests.captioning.tiny_grurcn_captioner import tiny_captioner
+from tests.captioning.tiny_grurcn_captioner import tiny_clips
+
+
+def test_evaluate_writes_scores_and_captions_per_video(tmp_path, capsys):
+    frames, captions = tiny_clips(4)
+    size = (IMAGE_SIZE, IMAGE_SIZE)
+    clips = keras.Input((NUM_FRAMES, *size, 3))
+    extractor = keras.Model(clips, FramePercepts("vgg16", LEVELS, None, size)(clips))
+    cache = str(tmp_path / "cache")
+    data.write_percept_cache(
+        (frames, [0, 1, 2, 3], captions), extractor, cache, progress=False
+    )
+    model_path = str(tmp_path / "captioner.keras")
+    tiny_captioner("percepts").save(model_path)
+    output = str(tmp_path / "evaluation")
+    status = main(
+        [
+            "evaluate",
+            "--model",
+            model_path,
+            "--cache",
+            cache,
+            "--output",
+            output,
+            "--beam-width",
+            "2",
+        ]
+    )
+    assert status == 0
+    out = capsys.readouterr().out
+    assert "BLEU-4" in out and "CIDEr" in out and "reference:" in out
+    lines = [json.loads(line) for line in open(os.path.join(output, "captions.jsonl"))]
+    assert len(lines) == 4
+    for line in lines:
+        assert line["references"] and isinstance(line["caption"], str)
+    assert "BLEU-4" in json.load(open(os.path.join(output, "scores.json")))
+
+
+def test_caption_and_export_commands(tmp_path, capsys):
+    frames, _ = tiny_clips(1)
+    video = str(tmp_path / "clip.mp4")
+    data.write_video(video, frames[0].astype("uint8"))
+    model_path = str(tmp_path / "captioner.keras")
+    tiny_captioner("frames").save(model_path)
+    assert main(["caption", "--model", model_path, video]) == 0
+    in_process = capsys.readouterr().out
+    export_dir = str(tmp_path / "served" / "1")
+    assert main(["export", "--model", model_path, "--out", export_dir]) == 0
+    capsys.readouterr()
+    assert main(["caption", "--model", export_dir, video]) == 0
+    served = capsys.readouterr().out
+    assert "clip.mp4" in served and "clip.mp4" in in_process
