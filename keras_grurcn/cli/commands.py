@@ -46,11 +46,18 @@ def run_prepare(args):
         )
         return
     entries, _ = video_entries(
-        args.videos, args.layout, split=args.split, subset=args.subset
+        args.videos,
+        args.layout,
+        split=args.split,
+        subset=args.subset,
+        msvd_split_sizes=args.msvd_split_sizes,
     )
     report = data.check_videos(entries)
-    print(report.summary() if hasattr(report, "summary") else report)
-    return 1 if getattr(report, "num_failed", 0) else 0
+    print(report.summary())
+    if report.num_skipped:
+        return 1
+    print(f"All {len(entries)} videos decode.")
+    return 0
 
 
 def run_extract(args):
@@ -60,7 +67,11 @@ def run_extract(args):
     from keras_grurcn.percepts import FramePercepts
 
     entries, class_names = video_entries(
-        args.videos, args.layout, split=args.split, subset=args.subset
+        args.videos,
+        args.layout,
+        split=args.split,
+        subset=args.subset,
+        msvd_split_sizes=args.msvd_split_sizes,
     )
     if not entries:
         raise CommandError(
@@ -146,7 +157,12 @@ def run_train(args):
         name, build, defaults = preset["model"], preset["build"], preset["train"]
     else:
         name, build, defaults = args.model, {}, {}
-    if "num_classes" not in build and extraction["class_names"]:
+    task = models.MODELS[name].task if name in models.MODELS else None
+    if (
+        task != "captioning"
+        and "num_classes" not in build
+        and extraction["class_names"]
+    ):
         build["num_classes"] = len(extraction["class_names"])
     build.setdefault("levels", list(cached_levels))
     missing = [level for level in build["levels"] if level not in cached_levels]
@@ -163,6 +179,16 @@ def run_train(args):
         jit_compile=args.jit_compile,
         seed=args.seed,
     )
+
+    if task == "captioning":
+        from keras_grurcn.cli.caption_training import train_captioner
+
+        _, metrics = train_captioner(
+            name, build, config, extraction, train_cache, val_cache, args.workdir
+        )
+        print_table(("metric", "value"), [(k, f"{v:.4f}") for k, v in metrics.items()])
+        print(f"Captioner, checkpoints and logs in {args.workdir}")
+        return
 
     def model_fn():
         return models.build_model(

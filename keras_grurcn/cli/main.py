@@ -33,6 +33,18 @@ def _weights(text):
     return None if text.lower() == "none" else text
 
 
+def _split_sizes(text):
+    try:
+        sizes = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        sizes = ()
+    if len(sizes) != 3 or min(sizes) < 0:
+        raise argparse.ArgumentTypeError(
+            f"expected three counts like 1200,100,670, got {text!r}"
+        )
+    return sizes
+
+
 def _add_video_arguments(parser, required=True):
     parser.add_argument(
         "--videos", required=required, help="dataset root (or manifest file)"
@@ -44,6 +56,12 @@ def _add_video_arguments(parser, required=True):
         "--split", type=int, choices=(1, 2, 3), default=1, help="UCF-101 split"
     )
     parser.add_argument("--subset", default="train", help="train, val (MSVD) or test")
+    parser.add_argument(
+        "--msvd-split-sizes",
+        type=_split_sizes,
+        default=None,
+        help="MSVD train,val,test clip counts (default: the standard 1200,100,670)",
+    )
 
 
 def build_parser():

@@ -4,6 +4,7 @@ import json
 import os
 
 import keras
+import pytest
 
 from keras_grurcn import data
 from keras_grurcn.cli import main
@@ -64,3 +65,95 @@ def test_caption_and_export_commands(tmp_path, capsys):
     assert main(["caption", "--model", export_dir, video]) == 0
     served = capsys.readouterr().out
     assert "clip.mp4" in served and "clip.mp4" in in_process
+
+
+@pytest.mark.large
+def test_msvd_layout_extract_train_evaluate_a_captioner(tmp_path, capsys):
+    videos = str(tmp_path / "msvd")
+    caches = tmp_path / "caches"
+    common = ["--frames", "4", "--image-size", "32"]
+    assert (
+        main(
+            [
+                "prepare",
+                "synthetic",
+                "--out",
+                videos,
+                "--clips",
+                "12",
+                "--layout",
+                "msvd",
+                *common,
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "prepare",
+                "check",
+                "--videos",
+                videos,
+                "--layout",
+                "msvd",
+                "--subset",
+                "all",
+            ]
+        )
+        == 0
+    )
+    for subset, folder in (("train", "train"), ("test", "test")):
+        status = main(
+            [
+                "extract",
+                "--videos",
+                videos,
+                "--layout",
+                "msvd",
+                "--subset",
+                subset,
+                "--msvd-split-sizes",
+                "8,0,4",
+                "--out",
+                str(caches / folder),
+                "--levels",
+                "pool2",
+                "--backbone-weights",
+                "none",
+                *common,
+            ]
+        )
+        assert status == 0
+    workdir = str(tmp_path / "run")
+    status = main(
+        [
+            "train",
+            "--model",
+            "grurcn_captioner",
+            "--data-dir",
+            str(caches),
+            "--workdir",
+            workdir,
+            "--epochs",
+            "1",
+            "--batch-size",
+            "8",
+        ]
+    )
+    assert status == 0
+    assert os.path.exists(os.path.join(workdir, "history.csv"))
+    capsys.readouterr()
+    status = main(
+        [
+            "evaluate",
+            "--model",
+            os.path.join(workdir, "final.keras"),
+            "--cache",
+            str(caches / "test"),
+            "--beam-width",
+            "1",
+        ]
+    )
+    assert status == 0
+    assert "BLEU-4" in capsys.readouterr().out
