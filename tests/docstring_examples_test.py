@@ -33,13 +33,11 @@ PUBLIC_MODULES = (
 PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 # Examples that read what another public example writes.
 PREREQUISITES = {"percept_dataset": "write_percept_cache"}
-# Public names whose docstring has no runnable example yet (an example of
-# register_model would change the registry other tests read; fit_with_callbacks
-# is shown by train_and_evaluate's). The list may only shrink: a new public
-# name must come with an example.
+# Public names whose docstring has no runnable example (an example of
+# register_model would change the registry other tests read). The list may
+# only shrink: a new public name must come with an example.
 WITHOUT_EXAMPLE = {
     "keras_grurcn.models.register_model",
-    "keras_grurcn.training.fit_with_callbacks",
 }
 
 

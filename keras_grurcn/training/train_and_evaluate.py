@@ -102,6 +102,19 @@ def fit_with_callbacks(
     Returns:
         The `keras.callbacks.History` of this run (the epochs of earlier,
         interrupted runs are in `history.csv`).
+
+    Examples:
+
+    ```python
+    config = keras_grurcn.training.TrainingConfig(
+        strategy="default", batch_size=2, epochs=1, verbose=0
+    )
+    strategy = keras_grurcn.training.get_strategy("default")
+    model = keras_grurcn.training.build_and_compile(config, model_fn, strategy)
+    history = keras_grurcn.training.fit_with_callbacks(
+        config, "/tmp/run", model, train_ds, val_ds, strategy
+    )
+    ```
     """
     steps = _steps_per_epoch(config, train_ds, strategy)
     train_batches = distribute_dataset(
