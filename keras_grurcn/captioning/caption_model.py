@@ -102,6 +102,18 @@ def compile_caption_model(model, vocabulary, optimizer="adam", **kwargs):
         vocabulary: the `CaptionVocabulary` (for its padding id).
         optimizer: any optimizer `keras.Model.compile` accepts.
         **kwargs: further `compile` arguments (`jit_compile`, ...).
+
+    Examples:
+
+    ```python
+    from keras_grurcn.captioning import (
+        CaptionVocabulary, build_caption_model, compile_caption_model,
+    )
+
+    vocabulary = CaptionVocabulary.build(["a man is cooking"])
+    model = build_caption_model((4, 8), vocabulary, embedding_dim=8, units=8)
+    compile_caption_model(model, vocabulary, optimizer="adam")
+    ```
     """
     model.compile(
         optimizer=optimizer,
@@ -122,6 +134,17 @@ def teacher_forcing_pairs(features, caption_ids):
     Returns:
         `({"features": features, "tokens": caption_ids[:, :-1]},
         caption_ids[:, 1:])`: each position predicts the next word.
+
+    Examples:
+
+    ```python
+    from keras_grurcn.captioning import CaptionVocabulary, teacher_forcing_pairs
+
+    vocabulary = CaptionVocabulary.build(["a man is cooking"])
+    ids = vocabulary.encode(["a man is cooking"])  # <bos> a man is cooking <eos>
+    inputs, targets = teacher_forcing_pairs(np.zeros((1, 4, 8)), ids)
+    inputs["tokens"].shape, targets.shape  # (1, 5), (1, 5)
+    ```
     """
     if len(caption_ids.shape) != 2 or caption_ids.shape[1] < 2:
         raise ValueError(

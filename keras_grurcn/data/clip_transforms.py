@@ -18,7 +18,15 @@ def _to_dtype(frames, dtype):
 
 
 def center_crop_clip(frames, image_size, dtype="uint8"):
-    """Centre square crop of `[..., H, W, 3]` frames with `H, W >= image_size`."""
+    """Centre square crop of `[..., H, W, 3]` frames with `H, W >= image_size`.
+
+    Examples:
+
+    ```python
+    frames = np.zeros((4, 40, 48, 3), "uint8")
+    keras_grurcn.data.center_crop_clip(frames, 32).shape  # (4, 32, 32, 3)
+    ```
+    """
     shape = tf.shape(frames)
     height, width = shape[-3], shape[-2]
     top = (height - image_size) // 2
@@ -55,6 +63,14 @@ def random_crop_clip(
 
     Returns:
         `[..., image_size, image_size, 3]` frames of `dtype`.
+
+    Examples:
+
+    ```python
+    frames = np.zeros((4, 40, 48, 3), "uint8")
+    crop = keras_grurcn.data.random_crop_clip(frames, 32, seed=[1, 2])
+    crop.shape  # (4, 32, 32, 3)
+    ```
     """
     shape = tf.shape(frames)
     leading = shape[:-3]
@@ -82,6 +98,14 @@ def random_crop_clip(
 
 
 def random_flip_clip(frames, seed):
-    """Flip all frames of `[..., H, W, 3]` left-right with probability 1/2."""
+    """Flip all frames of `[..., H, W, 3]` left-right with probability 1/2.
+
+    Examples:
+
+    ```python
+    frames = np.zeros((4, 32, 32, 3), "uint8")
+    keras_grurcn.data.random_flip_clip(frames, seed=[1, 2]).shape  # (4, 32, 32, 3)
+    ```
+    """
     flip = tf.random.stateless_uniform([], seed) < 0.5
     return tf.cond(flip, lambda: tf.reverse(frames, axis=[-2]), lambda: frames)

@@ -8,7 +8,16 @@ VIDEO_EXTENSIONS = (".mp4", ".avi", ".webm", ".mkv", ".mov", ".mpg", ".mpeg", ".
 
 
 def folder_class_names(root):
-    """Sorted names of the class folders directly under `root`."""
+    """Sorted names of the class folders directly under `root`.
+
+    Examples:
+
+    ```python
+    keras_grurcn.data.write_motion_videos("/tmp/motion", 8)
+    keras_grurcn.data.folder_class_names("/tmp/motion")
+    # ['down', 'left', 'right', 'up']
+    ```
+    """
     root = str(root)
     if not os.path.isdir(root):
         raise FileNotFoundError(f"folder_entries: {root!r} is not a directory.")

@@ -38,6 +38,16 @@ def read_msvd_captions(path, *, language="English"):
 
     Returns:
         A dict from video id to its list of captions, in file order.
+
+    Examples:
+
+    ```python
+    keras_grurcn.data.write_motion_videos("/tmp/msvd", 4, layout="msvd")
+    captions = keras_grurcn.data.read_msvd_captions(
+        "/tmp/msvd/MSR Video Description Corpus.csv"
+    )
+    len(captions)  # 4 videos, each with its list of captions
+    ```
     """
     path = str(path)
     extension = os.path.splitext(path)[1].lower()

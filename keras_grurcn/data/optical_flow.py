@@ -34,7 +34,14 @@ def _import_cv2():
 
 
 def tvl1_available():
-    """Whether the installed OpenCV offers TV-L1 (it is in opencv-contrib)."""
+    """Whether the installed OpenCV offers TV-L1 (it is in opencv-contrib).
+
+    Examples:
+
+    ```python
+    keras_grurcn.data.tvl1_available()  # False with opencv-python-headless
+    ```
+    """
     cv2 = _import_cv2()
     return hasattr(getattr(cv2, "optflow", None), "DualTVL1OpticalFlow_create")
 
@@ -106,6 +113,13 @@ def flow_to_image(flow, *, bound=20.0):
 
     Returns:
         uint8 `[..., 3]`.
+
+    Examples:
+
+    ```python
+    flow = np.zeros((16, 16, 2), "float32")  # no motion
+    image = keras_grurcn.data.flow_to_image(flow)  # uint8 (16, 16, 3)
+    ```
     """
     flow = np.asarray(flow, np.float32)
     if flow.shape[-1] != 2:
@@ -155,6 +169,15 @@ def write_flow_videos(
     Returns:
         A list of `VideoEntry` pointing at the flow videos, with the same
         labels, captions and ids, ready for `video_dataset`.
+
+    Examples:
+
+    ```python
+    entries = keras_grurcn.data.write_motion_videos("/tmp/flow_src", 2, num_frames=4)
+    flow_entries = keras_grurcn.data.write_flow_videos(
+        entries, "/tmp/flow", progress=False
+    )
+    ```
     """
     if on_error not in ("skip", "raise"):
         raise ValueError(f"on_error must be 'skip' or 'raise', got {on_error!r}.")

@@ -38,7 +38,19 @@ def encode_example(percepts, *, index, label, captions, video_id):
 
 
 def read_cache_info(cache_dir):
-    """The `cache_info.json` of a complete cache (levels, shapes, shards, counts)."""
+    """The `cache_info.json` of a complete cache (levels, shapes, shards, counts).
+
+    Examples:
+
+    ```python
+    def extractor(frames):  # Any callable: mean colour per frame.
+        return {"colour": frames.mean(axis=(2, 3), keepdims=True)}
+
+    clips = keras_grurcn.data.make_motion_clips(8, num_frames=4)
+    keras_grurcn.data.write_percept_cache(clips, extractor, "/tmp/cache", progress=False)
+    keras_grurcn.data.read_cache_info("/tmp/cache")["num_examples"]  # 8
+    ```
+    """
     path = os.path.join(str(cache_dir), CACHE_INFO)
     if not os.path.isfile(path):
         partial = os.path.isfile(os.path.join(str(cache_dir), PROGRESS))

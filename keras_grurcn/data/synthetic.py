@@ -54,6 +54,12 @@ def caption_for(label, colour_name, variant=0):
 
     Returns:
         The caption string.
+
+    Examples:
+
+    ```python
+    keras_grurcn.data.caption_for(0, "red")  # "a red square moves left"
+    ```
     """
     if not 0 <= int(label) < len(MOTION_CLASSES):
         raise ValueError(
@@ -150,6 +156,15 @@ def make_captioned_motion_clips(
         `(frames, labels, captions)`: as `make_motion_clips`, plus a list of
         `captions_per_clip` template captions per clip ("a red square moves
         left", paraphrased).
+
+    Examples:
+
+    ```python
+    frames, labels, captions = keras_grurcn.data.make_captioned_motion_clips(
+        2, num_frames=4
+    )
+    captions[0]  # four paraphrases, e.g. "a red square moves left"
+    ```
     """
     frames, labels, colour_ids = _draw_clips(
         num_clips, num_frames, image_size, patch_size, seed, speed

@@ -27,7 +27,15 @@ def _read_lines(path):
 
 
 def ucf101_class_names(list_dir):
-    """Class names in label order, read from `classInd.txt` ("1 ApplyEyeMakeup")."""
+    """Class names in label order, read from `classInd.txt` ("1 ApplyEyeMakeup").
+
+    Examples:
+
+    ```python
+    keras_grurcn.data.write_motion_videos("/tmp/ucf", 8, layout="ucf101")
+    keras_grurcn.data.ucf101_class_names("/tmp/ucf/ucfTrainTestlist")
+    ```
+    """
     names = {}
     path = os.path.join(list_dir, "classInd.txt")
     for line_number, line in enumerate(_read_lines(path), start=1):

@@ -27,6 +27,14 @@ class VideoInfo:
         height: frame height in pixels.
         width: frame width in pixels.
         fps: average frame rate (0.0 when unknown).
+
+    Examples:
+
+    ```python
+    keras_grurcn.data.write_video("/tmp/clip.mp4", np.zeros((9, 16, 16, 3), "uint8"))
+    info = keras_grurcn.data.probe_video("/tmp/clip.mp4")
+    info.num_frames, info.height, info.width  # (9, 16, 16)
+    ```
     """
 
     num_frames: int
@@ -78,6 +86,13 @@ def probe_video(path):
     Raises:
         VideoDecodeError: the file is missing, not a video container or has
             no video stream.
+
+    Examples:
+
+    ```python
+    keras_grurcn.data.write_video("/tmp/clip.mp4", np.zeros((9, 16, 16, 3), "uint8"))
+    keras_grurcn.data.probe_video("/tmp/clip.mp4").num_frames  # 9
+    ```
     """
     path = str(path)
     container = _open(path)

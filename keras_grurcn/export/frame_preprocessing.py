@@ -7,6 +7,15 @@ def model_clip_spec(model):
     Raises:
         ValueError: when the model does not take one input of RGB frames
             `(batch, time, height, width, 3)`.
+
+    Examples:
+
+    ```python
+    frames = keras.Input((8, 32, 32, 3))
+    pooled = keras.layers.GlobalAveragePooling3D()(frames)
+    model = keras.Model(frames, keras.layers.Dense(2, activation="softmax")(pooled))
+    keras_grurcn.export.model_clip_spec(model)  # (8, 32, 32)
+    ```
     """
     inputs = model.inputs
     if len(inputs) != 1 or len(inputs[0].shape) != 5 or inputs[0].shape[-1] != 3:
@@ -45,6 +54,16 @@ def preprocess_frames(frames, num_frames=None, image_size=None):
 
     Returns:
         float32 frames `(batch, num_frames, *image_size, 3)`.
+
+    Examples:
+
+    ```python
+    frames = tf.zeros((1, 12, 48, 64, 3), tf.uint8)
+    clips = keras_grurcn.export.preprocess_frames(
+        frames, num_frames=4, image_size=(32, 32)
+    )
+    clips.shape  # (1, 4, 32, 32, 3), float32
+    ```
     """
     import tensorflow as tf
 

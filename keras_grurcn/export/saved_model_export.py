@@ -18,6 +18,16 @@ def classification_outputs(class_names=None):
 
     Args:
         class_names: class names in index order; default `"0"`, `"1"`, ...
+
+    Examples:
+
+    ```python
+    outputs_fn = keras_grurcn.export.classification_outputs(["walk", "run", "jump"])
+    keras_grurcn.export_saved_model(
+        model, "/tmp/models/walk_run_jump/1",
+        endpoints={"serving_default": outputs_fn},
+    )
+    ```
     """
     import tensorflow as tf
 

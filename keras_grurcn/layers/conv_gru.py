@@ -69,6 +69,13 @@ class ConvGRU(keras.layers.RNN):
             the state forward unchanged.
         training: bool, enables dropout.
         initial_state: optional list with one state tensor.
+
+    Examples:
+
+    ```python
+    layer = keras_grurcn.layers.ConvGRU(rank=2, filters=4, kernel_size=3, padding="same")
+    layer(np.zeros((2, 3, 8, 8, 1), "float32")).shape  # (2, 8, 8, 4)
+    ```
     """
 
     def __init__(

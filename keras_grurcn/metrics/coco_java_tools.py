@@ -38,6 +38,12 @@ def java_scorers_available():
 
     Returns:
         A tuple `(available, reason)`; `reason` says what is missing.
+
+    Examples:
+
+    ```python
+    keras_grurcn.metrics.java_scorers_available()  # True with java + pycocoevalcap
+    ```
     """
     if shutil.which("java") is None:
         return False, "no `java` executable on the PATH"
@@ -58,6 +64,13 @@ def ptb_tokenize(captions):
     Returns:
         A list with one list of lower-cased tokens per caption, punctuation
         removed.
+
+    Examples:
+
+    ```python
+    if keras_grurcn.metrics.java_scorers_available():
+        keras_grurcn.metrics.ptb_tokenize({"v1": ["A man is cooking."]})
+    ```
     """
     jar = _jar_path(_PTB_JAR)
     lines = [" ".join(caption.split()) for caption in captions]
@@ -90,6 +103,15 @@ def meteor_score(references, hypotheses):
 
     Returns:
         A tuple `(corpus_score, per_video_scores)`.
+
+    Examples:
+
+    ```python
+    if keras_grurcn.metrics.java_scorers_available():
+        keras_grurcn.metrics.meteor_score(
+            {"v1": ["a man is cooking"]}, {"v1": "a man is cooking"}
+        )
+    ```
     """
     jar = _jar_path(_METEOR_JAR)
     process = subprocess.Popen(

@@ -110,12 +110,27 @@ def register_model(name, builder, *, task="classification", description=""):
 
 
 def list_models():
-    """Returns the names of the models `build_model` knows."""
+    """Returns the names of the models `build_model` knows.
+
+    Examples:
+
+    ```python
+    keras_grurcn.list_models()  # ('grurcn', 'grurcn_stacked', ...)
+    ```
+    """
     return tuple(MODELS)
 
 
 def describe_models():
-    """Returns `{name: description}` for every model."""
+    """Returns `{name: description}` for every model.
+
+    Examples:
+
+    ```python
+    keras_grurcn.models.describe_models()["grurcn"]
+    # 'GRU-RCN, an independent ConvGRU per percept level (paper).'
+    ```
+    """
     return {name: entry.description for name, entry in MODELS.items()}
 
 

@@ -102,7 +102,14 @@ BACKBONES = {spec.name: spec for spec in (_VGG16, _RESNET50, _EFFICIENTNETV2B0)}
 
 
 def list_backbones():
-    """Returns the names of the registered backbones."""
+    """Returns the names of the registered backbones.
+
+    Examples:
+
+    ```python
+    keras_grurcn.percepts.list_backbones()  # ('vgg16', 'resnet50', ...)
+    ```
+    """
     return tuple(BACKBONES)
 
 
@@ -111,6 +118,13 @@ def get_backbone(name):
 
     Raises:
         ValueError: for an unknown name, listing the valid ones.
+
+    Examples:
+
+    ```python
+    spec = keras_grurcn.percepts.get_backbone("vgg16")
+    spec.name  # 'vgg16'
+    ```
     """
     if isinstance(name, str) and name.lower() in BACKBONES:
         return BACKBONES[name.lower()]

@@ -7,6 +7,13 @@ def global_batch_size(per_replica_batch_size, strategy):
 
     Returns:
         `per_replica_batch_size * strategy.num_replicas_in_sync`.
+
+    Examples:
+
+    ```python
+    strategy = keras_grurcn.training.get_strategy("default")
+    keras_grurcn.training.global_batch_size(8, strategy)  # 8 on one device
+    ```
     """
     return per_replica_batch_size * strategy.num_replicas_in_sync
 
@@ -137,6 +144,15 @@ def worker_dataset(
 
     Returns:
         This worker's shard, batched with the per-replica batch size.
+
+    Examples:
+
+    ```python
+    context = tf.distribute.InputContext(
+        num_input_pipelines=1, input_pipeline_id=0, num_replicas_in_sync=1
+    )
+    batches = keras_grurcn.training.worker_dataset(tf.data.Dataset.range(10), context, 4)
+    ```
     """
     import tensorflow as tf
 
@@ -168,6 +184,14 @@ def count_steps(dataset, per_replica_batch_size, strategy, full_batches_only=Tru
 
     Raises:
         ValueError: when the dataset holds less than one global batch.
+
+    Examples:
+
+    ```python
+    strategy = keras_grurcn.training.get_strategy("default")
+    clips = tf.data.Dataset.range(10)
+    keras_grurcn.training.count_steps(clips, 4, strategy)  # 2 full batches
+    ```
     """
     num_clips = _known_cardinality(dataset)
     if num_clips is None:

@@ -15,7 +15,15 @@ from keras_grurcn.training.training_callbacks import workdir_paths
 
 
 def set_reproducible_seeds(config):
-    """Seeds Python, NumPy and TensorFlow; optionally deterministic ops."""
+    """Seeds Python, NumPy and TensorFlow; optionally deterministic ops.
+
+    Examples:
+
+    ```python
+    config = keras_grurcn.training.TrainingConfig(seed=0)
+    keras_grurcn.training.set_reproducible_seeds(config)
+    ```
+    """
     import tensorflow as tf
 
     keras.utils.set_random_seed(config.seed)
@@ -42,6 +50,14 @@ def build_and_compile(config, model_fn, strategy, steps_per_epoch=None):
 
     Returns:
         The compiled model.
+
+    Examples:
+
+    ```python
+    config = keras_grurcn.training.TrainingConfig(strategy="default")
+    strategy = keras_grurcn.training.get_strategy("default")
+    model = keras_grurcn.training.build_and_compile(config, model_fn, strategy)
+    ```
     """
     with strategy.scope(), _dtype_policy(config.mixed_precision):
         model = model_fn()
@@ -86,6 +102,19 @@ def fit_with_callbacks(
     Returns:
         The `keras.callbacks.History` of this run (the epochs of earlier,
         interrupted runs are in `history.csv`).
+
+    Examples:
+
+    ```python
+    config = keras_grurcn.training.TrainingConfig(
+        strategy="default", batch_size=2, epochs=1, verbose=0
+    )
+    strategy = keras_grurcn.training.get_strategy("default")
+    model = keras_grurcn.training.build_and_compile(config, model_fn, strategy)
+    history = keras_grurcn.training.fit_with_callbacks(
+        config, "/tmp/run", model, train_ds, val_ds, strategy
+    )
+    ```
     """
     steps = _steps_per_epoch(config, train_ds, strategy)
     train_batches = distribute_dataset(

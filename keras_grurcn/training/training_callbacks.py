@@ -11,6 +11,13 @@ def is_chief(strategy):
 
     True except for the non-chief workers of a multi-worker strategy: the
     chief is the `"chief"` task, or worker 0 when the cluster has no chief.
+
+    Examples:
+
+    ```python
+    strategy = keras_grurcn.training.get_strategy("default")
+    keras_grurcn.training.is_chief(strategy)  # True
+    ```
     """
     resolver = getattr(strategy, "cluster_resolver", None)
     if resolver is None or not resolver.task_type:
@@ -55,6 +62,14 @@ def build_callbacks(config, workdir, strategy):
       `TensorBoard` (chief only).
     - `ReduceLROnPlateau` for `lr_schedule="plateau"`, `EarlyStopping` with
       the best weights restored when `early_stopping_patience` is set.
+
+    Examples:
+
+    ```python
+    config = keras_grurcn.training.TrainingConfig(strategy="default")
+    strategy = keras_grurcn.training.get_strategy("default")
+    callbacks = keras_grurcn.training.build_callbacks(config, "/tmp/run", strategy)
+    ```
     """
     paths = workdir_paths(workdir)
     chief = is_chief(strategy)
