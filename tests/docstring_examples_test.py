@@ -38,11 +38,6 @@ PREREQUISITES = {"percept_dataset": "write_percept_cache"}
 # only shrink: a new public name must come with an example.
 WITHOUT_EXAMPLE = {
     "keras_grurcn.models.register_model",
-    # On branch `captioner` (at 3bc427f) without examples yet; remove each
-    # entry when its example lands.
-    "keras_grurcn.captioning.caption_frames",
-    "keras_grurcn.captioning.captioner_decoder",
-    "keras_grurcn.captioning.captioner_encoder",
 }
 
 

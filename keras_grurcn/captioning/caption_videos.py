@@ -11,7 +11,23 @@ from keras_grurcn.captioning.grurcn_captioner import video_input_names
 
 
 def captioner_decoder(model):
-    """The `AttentionLSTMDecoder` of a captioner (`"caption_decoder"`)."""
+    """The `AttentionLSTMDecoder` of a captioner (`"caption_decoder"`).
+
+    Examples:
+
+    ```python
+    from keras_grurcn.captioning import CaptionVocabulary, captioner_decoder
+    from keras_grurcn.models import build_model
+
+    vocabulary = CaptionVocabulary.build(["a red square moves left"])
+    model = build_model(
+        "grurcn_captioner", vocabulary=vocabulary, backbone_weights=None,
+        num_frames=4, image_size=32, levels=["pool1"], hidden_maps=4,
+        embedding_dim=8, units=16, attention_units=8,
+    )
+    decoder = captioner_decoder(model)  # what beam_search and greedy_decode take
+    ```
+    """
     try:
         return model.get_layer(DECODER_NAME)
     except ValueError:
@@ -157,6 +173,22 @@ def caption_frames(
 
     Returns:
         The dict of `caption_videos`.
+
+    Examples:
+
+    ```python
+    from keras_grurcn.captioning import CaptionVocabulary, caption_frames
+    from keras_grurcn.models import build_model
+
+    vocabulary = CaptionVocabulary.build(["a red square moves left"])
+    model = build_model(
+        "grurcn_captioner", vocabulary=vocabulary, backbone_weights=None,
+        num_frames=4, image_size=32, levels=["pool1"], hidden_maps=4,
+        embedding_dim=8, units=16, attention_units=8,
+    )
+    video = np.zeros((1, 30, 48, 64, 3), "uint8")  # any length and size
+    caption_frames(model, video, beam_width=2, max_length=6)["captions"]
+    ```
     """
     from keras_grurcn.data.frame_sampling import sample_frame_indices
 

@@ -209,6 +209,22 @@ def captioner_encoder(model):
         the same video inputs (a tensor for frames, a dict for percepts)
         and returning the `"temporal_features"` the decoder attends over.
         The decoder is `model.get_layer("caption_decoder")`.
+
+    Examples:
+
+    ```python
+    from keras_grurcn.captioning import CaptionVocabulary, captioner_encoder
+    from keras_grurcn.models import build_model
+
+    vocabulary = CaptionVocabulary.build(["a red square moves left"])
+    model = build_model(
+        "grurcn_captioner", vocabulary=vocabulary, backbone_weights=None,
+        num_frames=4, image_size=32, levels=["pool1"], hidden_maps=4,
+        embedding_dim=8, units=16, attention_units=8,
+    )
+    features = captioner_encoder(model)(np.zeros((2, 4, 32, 32, 3)))
+    features.shape  # (2, 4, 4): per frame, the pooled hidden maps
+    ```
     """
     try:
         features = model.get_layer(FEATURES_NAME).output
@@ -224,13 +240,3 @@ def captioner_encoder(model):
     else:
         inputs = {name: by_name[name] for name in names}
     return keras.Model(inputs, features, name=f"{model.name}_encoder")
-
-
-def caption_frames(model, frames, **options):
-    """`keras_grurcn.captioning.caption_frames`, importable from here too.
-
-    (The `grurcn caption` command imports it from this module.)
-    """
-    from keras_grurcn.captioning.caption_videos import caption_frames as caption
-
-    return caption(model, frames, **options)

@@ -354,12 +354,10 @@ def run_caption(args):
     else:
         import keras
 
-        from keras_grurcn.captioning import grurcn_captioner
+        from keras_grurcn.captioning import caption_frames
 
         model = keras.saving.load_model(args.model)
         for video in args.videos:
-            result = grurcn_captioner.caption_frames(
-                model, data.read_video(video)[None]
-            )
+            result = caption_frames(model, data.read_video(video)[None])
             rows.append((os.path.basename(video), result["captions"][0]))
     print_table(("video", "caption"), rows)
