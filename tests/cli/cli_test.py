@@ -166,10 +166,12 @@ def test_demo_runs_end_to_end_on_a_small_budget(tmp_path):
     from keras_grurcn.cli.demo import run_demo
 
     lines = []
-    summary = run_demo(
-        str(tmp_path), DemoConfig(num_clips=32, epochs=1), log=lines.append
-    )
-    assert set(summary["models"]) == {"grurcn_bidirectional", "frame_average"}
+    # Half the default clips, the default settings otherwise: the demo's
+    # claim (motion needs the GRU-RCN) must hold, not only its plumbing.
+    summary = run_demo(str(tmp_path), DemoConfig(num_clips=160), log=lines.append)
+    accuracy = {name: r["test_accuracy"] for name, r in summary["models"].items()}
+    assert accuracy["grurcn_bidirectional"] >= 0.8, accuracy
+    assert accuracy["frame_average"] <= 0.45, accuracy
     for path in summary["artifacts"].values():
         assert os.path.exists(path), path
     served = summary["served_prediction"]
