@@ -10,64 +10,59 @@ a run of the preset measures.
     grurcn train --preset ucf101_grurcn_bidirectional --data-dir caches --workdir run
 """
 
+import copy
+
 PAPER_LEVELS = ["pool2", "pool3", "pool4", "pool5", "fc7"]
 PAPER_HIDDEN_MAPS = [64, 128, 256, 256, 512]
 
+PAPER_EXTRACTION = {"backbone": "vgg16", "num_frames": 10, "image_size": 224}
+# Mini-batches of 64 videos (the paper); the epoch budget is ours.
+PAPER_TRAINING = {"batch_size": 64, "epochs": 100}
+
+
+def _paper_preset(model, paper, build):
+    return {
+        "model": model,
+        "build": build,
+        "extract": dict(PAPER_EXTRACTION),
+        "train": dict(PAPER_TRAINING),
+        "paper": paper,
+    }
+
+
+def _ucf101_grurcn(model, paper):
+    levels = {"levels": PAPER_LEVELS, "hidden_maps": PAPER_HIDDEN_MAPS}
+    return _paper_preset(model, paper, {"num_classes": 101, **levels})
+
+
 PRESETS = {
-    "ucf101_grurcn": {
-        "model": "grurcn",
-        "build": {
-            "num_classes": 101,
-            "levels": PAPER_LEVELS,
-            "hidden_maps": PAPER_HIDDEN_MAPS,
-        },
-        "extract": {"backbone": "vgg16", "num_frames": 10, "image_size": 224},
-        "train": {"batch_size": 64, "epochs": 100},
-        "paper": "RGB top-1 about 79.9% (unverified), Flow 85.7% (UCF-101 split 1)",
-    },
-    "ucf101_grurcn_stacked": {
-        "model": "grurcn_stacked",
-        "build": {
-            "num_classes": 101,
-            "levels": PAPER_LEVELS,
-            "hidden_maps": PAPER_HIDDEN_MAPS,
-        },
-        "extract": {"backbone": "vgg16", "num_frames": 10, "image_size": 224},
-        "train": {"batch_size": 64, "epochs": 100},
-        "paper": "RGB top-1 about 78.3% (unverified; slightly below independent levels)",
-    },
-    "ucf101_grurcn_bidirectional": {
-        "model": "grurcn_bidirectional",
-        "build": {
-            "num_classes": 101,
-            "levels": PAPER_LEVELS,
-            "hidden_maps": PAPER_HIDDEN_MAPS,
-        },
-        "extract": {"backbone": "vgg16", "num_frames": 10, "image_size": 224},
-        "train": {"batch_size": 64, "epochs": 100},
-        "paper": "best RGB model (about 80.7%, unverified); RGB+Flow 90.8%",
-    },
-    "ucf101_frame_average": {
-        "model": "frame_average",
-        "build": {"num_classes": 101},
-        "extract": {"backbone": "vgg16", "num_frames": 10, "image_size": 224},
-        "train": {"batch_size": 64, "epochs": 100},
-        "paper": "VGG-16 RGB 78.0%, Flow 85.4%, RGB+Flow 89.1%",
-    },
-    "ucf101_frame_rnn": {
-        "model": "frame_rnn",
-        "build": {"num_classes": 101},
-        "extract": {"backbone": "vgg16", "num_frames": 10, "image_size": 224},
-        "train": {"batch_size": 64, "epochs": 100},
-        "paper": "VGG-16 RNN (fc7 GRU) RGB 78.1%",
-    },
+    "ucf101_grurcn": _ucf101_grurcn(
+        "grurcn", "RGB top-1 about 79.9% (unverified), Flow 85.7% (UCF-101 split 1)"
+    ),
+    "ucf101_grurcn_stacked": _ucf101_grurcn(
+        "grurcn_stacked",
+        "RGB top-1 about 78.3% (unverified; slightly below independent levels)",
+    ),
+    "ucf101_grurcn_bidirectional": _ucf101_grurcn(
+        "grurcn_bidirectional",
+        "best RGB model (about 80.7%, unverified); RGB+Flow 90.8%",
+    ),
+    "ucf101_frame_average": _paper_preset(
+        "frame_average",
+        "VGG-16 RGB 78.0%, Flow 85.4%, RGB+Flow 89.1%",
+        {"num_classes": 101},
+    ),
+    "ucf101_frame_rnn": _paper_preset(
+        "frame_rnn", "VGG-16 RNN (fc7 GRU) RGB 78.1%", {"num_classes": 101}
+    ),
     "youtube2text_grurcn_captioner": {
-        "model": "grurcn_captioner",
-        "build": {"levels": PAPER_LEVELS, "hidden_maps": PAPER_HIDDEN_MAPS},
-        "extract": {"backbone": "vgg16", "num_frames": 10, "image_size": 224},
-        "train": {"batch_size": 64, "epochs": 100},
+        **_paper_preset(
+            "grurcn_captioner",
+            "BLEU-4 47.90, METEOR 31.14, CIDEr 67.82 (as later papers cite it)",
+            {"levels": PAPER_LEVELS, "hidden_maps": PAPER_HIDDEN_MAPS},
+        ),
+        # Yao et al. 2015's decoder settings.
         "decode": {"beam_width": 5, "max_length": 30},
-        "paper": "BLEU-4 47.90, METEOR 31.14, CIDEr 67.82 (as later papers cite it)",
     },
 }
 
@@ -78,8 +73,5 @@ def get_preset(name):
         raise ValueError(
             f"Unknown preset {name!r}; choose one of: {', '.join(PRESETS)}."
         )
-    preset = PRESETS[name]
-    return {
-        key: dict(value) if isinstance(value, dict) else value
-        for key, value in preset.items()
-    }
+    # Deep: callers fill in and edit the build arguments (levels lists too).
+    return copy.deepcopy(PRESETS[name])
