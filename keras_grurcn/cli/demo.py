@@ -295,5 +295,5 @@ def run_demo(workdir="grurcn_runs/demo", config=None, log=print):
         "saved_model",
         "results",
     ):
-        log(f"  {name:<17} {paths[name if name != 'cache' else 'cache']}")
+        log(f"  {name:<17} {paths[name]}")
     return summary
