@@ -6,6 +6,8 @@ from keras import ops
 from keras.src.backend import rnn as backend_rnn  # noqa: I001
 
 from keras_grurcn.layers.conv_gru_cell import ConvGRUCell
+from keras_grurcn.layers.conv_gru_recurrence import conv_gru_recurrence
+from keras_grurcn.layers.conv_gru_recurrence import has_handwritten_backward
 
 # Constructor arguments that belong to the cell; the layer's config
 # flattens them so `ConvGRU2D(**layer.get_config())` rebuilds the layer.
@@ -47,7 +49,15 @@ class ConvGRU(keras.layers.RNN):
     recurrence; each step then runs two recurrent convolutions (`U_zr` for
     both gates, then `U_h` on `r ⊙ h`) instead of ConvLSTM's eight. This
     holds for every option (masks, `go_backwards`, `stateful`, `unroll`,
-    dropout), so there is no slower fallback path.
+    dropout).
+
+    With the default activations, no mask, no recurrent dropout and no
+    unrolling, the time loop also has a hand-written backward pass (see
+    `conv_gru_recurrence`): its recurrent-kernel gradient is one batched
+    reduction over all steps instead of per-step filter gradients. Masked
+    sequences, recurrent dropout in training and other activations use
+    the per-step loop with automatic differentiation; both give the same
+    values and gradients.
 
     Args:
         rank: int, 1, 2 or 3.
@@ -146,6 +156,8 @@ class ConvGRU(keras.layers.RNN):
         )
         self.rank = rank
         self.input_spec = keras.InputSpec(ndim=rank + 3)
+        # Tests switch this off to compare against the generic loop.
+        self._handwritten_backward = True
 
     def build(self, sequences_shape, initial_state_shape=None):
         if len(sequences_shape) != self.rank + 3:
@@ -170,6 +182,8 @@ class ConvGRU(keras.layers.RNN):
             )
         # All input convolutions at once: (batch, time, *spatial', 3 * filters).
         projected = cell.project_inputs(cell.to_channels_last(sequences), dropout_mask)
+        if self.uses_handwritten_backward(mask, recurrent_mask):
+            return self.loop_with_handwritten_backward(projected, initial_state[0])
         recurrent_kernels = cell.split_recurrent_kernel()
         zero_output_for_mask = self.zero_output_for_mask
         if mask is not None:
@@ -213,6 +227,38 @@ class ConvGRU(keras.layers.RNN):
             cell.to_data_format(last_output),
             cell.to_data_format(outputs),
             [cell.to_data_format(states[0])],
+        )
+
+    def uses_handwritten_backward(self, mask, recurrent_mask):
+        """Whether `loop_with_handwritten_backward` applies: the default activations, no mask,
+        no recurrent dropout in this call, and no unrolling."""
+        return (
+            self._handwritten_backward
+            and mask is None
+            and recurrent_mask is None
+            and not self.unroll
+            and has_handwritten_backward(self.cell)
+        )
+
+    def loop_with_handwritten_backward(self, projected, initial_state):
+        """The time loop with its hand-written backward pass.
+
+        See `conv_gru_recurrence`: same values as the generic loop, with a
+        cheaper gradient.
+        """
+        cell = self.cell
+        steps = ops.moveaxis(projected, 1, 0)  # time-major
+        if self.go_backwards:
+            steps = ops.flip(steps, axis=0)
+        states = conv_gru_recurrence(
+            steps, cell.recurrent_kernel, cell.to_channels_last(initial_state)
+        )
+        last_state = states[-1]
+        outputs = ops.moveaxis(states, 0, 1) if self.return_sequences else last_state
+        return (
+            cell.to_data_format(last_state),
+            cell.to_data_format(outputs),
+            [cell.to_data_format(last_state)],
         )
 
     def compute_output_shape(self, sequences_shape, initial_state_shape=None):
