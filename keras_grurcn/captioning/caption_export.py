@@ -9,13 +9,7 @@ from keras_grurcn.captioning.caption_videos import captioner_decoder
 from keras_grurcn.captioning.caption_videos import decode_features
 from keras_grurcn.captioning.grurcn_captioner import captioner_encoder
 from keras_grurcn.captioning.grurcn_captioner import video_input_names
-
-
-def _uniform_indices(tf, num_available, num_frames):
-    """In-graph `sample_frame_indices(n, T, "uniform", short_video="loop")`."""
-    steps = tf.range(num_frames, dtype=tf.int32)
-    centred = (steps * 2 + 1) * num_available // (2 * num_frames)
-    return tf.where(num_available < num_frames, steps % num_available, centred)
+from keras_grurcn.export.frame_preprocessing import preprocess_frames
 
 
 def _join_words(tf, words, token_ids, vocabulary):
@@ -112,11 +106,12 @@ def _check_frames_model(model):
 def caption_serving_function(model, beam_width=5, max_length=30, length_penalty=0.0):
     """A `tf.function` captioning raw uint8 videos with a GRU-RCN captioner.
 
-    Frames of any size and count are resized (bilinear) to the model's
-    image size and `T` of them taken by uniform sampling (the centre of
-    each of `T` equal segments, as `keras_grurcn.data.sample_frame_indices`
-    does for training clips; short videos loop), all in the graph, then
-    `caption_outputs` runs. Save it on a `tf.Module` that holds the model
+    Frames of any size and count go through the classifiers' serving
+    preprocessing, `keras_grurcn.export.preprocess_frames`: `T` of them
+    taken by uniform sampling (the centre of each of `T` equal segments, as
+    `keras_grurcn.data.sample_frame_indices` does for training clips; short
+    videos loop) and resized (bilinear, antialiased) to the model's image
+    size, all in the graph; then `caption_outputs` runs. Save it on a `tf.Module` that holds the model
     (or add it to a `keras.export.ExportArchive` that tracks the model).
 
     Args:
@@ -166,16 +161,7 @@ def caption_serving_function(model, beam_width=5, max_length=30, length_penalty=
         ]
     )
     def caption(frames):
-        shape = tf.shape(frames)
-        batch, available = shape[0], shape[1]
-        if num_frames is not None:
-            frames = tf.gather(
-                frames, _uniform_indices(tf, available, num_frames), axis=1
-            )
-        steps = tf.shape(frames)[1]
-        flat = tf.reshape(frames, tf.concat([[-1], shape[2:]], axis=0))
-        flat = tf.image.resize(tf.cast(flat, tf.float32), (height, width))
-        clips = tf.reshape(flat, (batch, steps, height, width, 3))
+        clips = preprocess_frames(frames, num_frames, (height, width))
         return outputs_fn(model, clips)
 
     return caption

@@ -160,7 +160,8 @@ def caption_frames(
 
     Takes `T` frames by uniform sampling (`sample_frame_indices`, the
     centre of each of `T` equal segments; short clips loop) and resizes
-    them bilinearly to the model's image size, then calls
+    them bilinearly, with antialiasing, to the model's image size (as
+    `keras_grurcn.export.preprocess_frames` does), then calls
     `caption_videos`. `caption_serving_function` does the same in the
     graph, so both give the same captions.
 
@@ -210,7 +211,9 @@ def caption_frames(
     if frames.shape[2:4] != (height, width):
         batch, steps = frames.shape[:2]
         flat = frames.reshape((-1,) + frames.shape[2:])
-        flat = ops.image.resize(flat, (height, width), interpolation="bilinear")
+        flat = ops.image.resize(
+            flat, (height, width), interpolation="bilinear", antialias=True
+        )
         frames = ops.convert_to_numpy(flat).reshape(batch, steps, height, width, 3)
     return caption_videos(
         model,

@@ -8,6 +8,7 @@ docs/serving.md for TF Serving.
 
 from keras_grurcn.export.frame_preprocessing import model_clip_spec
 from keras_grurcn.export.frame_preprocessing import preprocess_frames
+from keras_grurcn.export.frame_preprocessing import uniform_frame_indices
 from keras_grurcn.export.predict_frames import predict_frames
 from keras_grurcn.export.saved_model_export import SERVING_INPUT
 from keras_grurcn.export.saved_model_export import classification_outputs
@@ -20,4 +21,5 @@ __all__ = [
     "model_clip_spec",
     "predict_frames",
     "preprocess_frames",
+    "uniform_frame_indices",
 ]

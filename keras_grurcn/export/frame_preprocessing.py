@@ -28,6 +28,35 @@ def model_clip_spec(model):
     return num_frames, height, width
 
 
+def uniform_frame_indices(num_available, num_frames):
+    """In-graph `sample_frame_indices(num_available, num_frames)`.
+
+    The serving graph's frame sampling, equal to the training data's
+    default: the centre of each of `num_frames` equal segments, looping
+    when the video has fewer frames than the clip.
+
+    Args:
+        num_available: scalar int tensor, the video's number of frames.
+        num_frames: int, the clip length.
+
+    Returns:
+        int32 indices `[num_frames]`.
+
+    Examples:
+
+    ```python
+    keras_grurcn.export.uniform_frame_indices(tf.constant(100), 4)
+    # [12, 37, 62, 87], as keras_grurcn.data.sample_frame_indices(100, 4)
+    ```
+    """
+    import tensorflow as tf
+
+    num_available = tf.cast(num_available, tf.int32)
+    steps = tf.range(num_frames, dtype=tf.int32)
+    centres = (steps * 2 + 1) * num_available // (2 * num_frames)
+    return tf.where(num_available < num_frames, steps % num_available, centres)
+
+
 def preprocess_frames(frames, num_frames=None, image_size=None):
     """Maps served frames to a model's clip shape, as TensorFlow ops.
 
@@ -35,9 +64,10 @@ def preprocess_frames(frames, num_frames=None, image_size=None):
     `predict_frames`, so both give the same predictions:
 
     1. Frame sampling: when the model has a fixed clip length `num_frames`,
-       that many frames are taken evenly from first to last
-       (`tf.gather` at `round(linspace(0, time - 1, num_frames))`; a
-       shorter video repeats frames).
+       the frame at the centre of each of `num_frames` equal segments of
+       the video, as the training data takes them
+       (`keras_grurcn.data.sample_frame_indices(time, num_frames)`; a
+       shorter video loops), see `uniform_frame_indices`.
     2. Resizing: every frame is resized to `image_size` (bilinear with
        antialiasing, the right filter when shrinking), the model's static
        input size (ConvGRU layers need static spatial dimensions).
@@ -69,9 +99,8 @@ def preprocess_frames(frames, num_frames=None, image_size=None):
 
     frames = tf.cast(tf.convert_to_tensor(frames), tf.float32)
     if num_frames is not None:
-        last_frame = tf.cast(tf.shape(frames)[1] - 1, tf.float32)
-        indices = tf.linspace(0.0, last_frame, num_frames)
-        frames = tf.gather(frames, tf.cast(tf.round(indices), tf.int32), axis=1)
+        indices = uniform_frame_indices(tf.shape(frames)[1], num_frames)
+        frames = tf.gather(frames, indices, axis=1)
     if image_size is not None:
         shape = tf.shape(frames)
         images = tf.reshape(frames, tf.concat([[-1], shape[2:]], axis=0))

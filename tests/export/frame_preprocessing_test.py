@@ -2,8 +2,10 @@ import keras
 import numpy as np
 import pytest
 
+from keras_grurcn.data import sample_frame_indices
 from keras_grurcn.export import model_clip_spec
 from keras_grurcn.export import preprocess_frames
+from keras_grurcn.export import uniform_frame_indices
 
 
 def frames_numbered_by_time(num_frames, height=6, width=8):
@@ -12,12 +14,20 @@ def frames_numbered_by_time(num_frames, height=6, width=8):
     return frames
 
 
-def test_fixed_clip_length_samples_frames_evenly():
-    sampled = np.asarray(preprocess_frames(frames_numbered_by_time(7), num_frames=4))
+def test_fixed_clip_length_takes_segment_centres():
+    sampled = np.asarray(preprocess_frames(frames_numbered_by_time(10), num_frames=4))
     assert sampled.dtype == np.float32
-    assert sampled[0, :, 0, 0, 0].tolist() == [0, 2, 4, 6]
-    repeated = np.asarray(preprocess_frames(frames_numbered_by_time(2), num_frames=4))
-    assert repeated[0, :, 0, 0, 0].tolist() == [0, 0, 1, 1]
+    assert sampled[0, :, 0, 0, 0].tolist() == [1, 3, 6, 8]
+    looped = np.asarray(preprocess_frames(frames_numbered_by_time(3), num_frames=5))
+    assert looped[0, :, 0, 0, 0].tolist() == [0, 1, 2, 0, 1]
+
+
+@pytest.mark.parametrize("num_available", [1, 2, 3, 7, 8, 10, 31, 100, 301])
+@pytest.mark.parametrize("num_frames", [1, 4, 8, 10])
+def test_serving_samples_the_frames_training_takes(num_available, num_frames):
+    served = np.asarray(uniform_frame_indices(num_available, num_frames))
+    trained = sample_frame_indices(num_available, num_frames)
+    np.testing.assert_array_equal(served, trained)
 
 
 def test_frames_are_resized_to_the_model_size_and_keep_their_range():
