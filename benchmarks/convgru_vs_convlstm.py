@@ -7,7 +7,12 @@ pool3-sized map: batch 4, 10 steps, 28×28×128 inputs, 64 filters, 3×3):
   multiply-adds as ConvGRU2D (input and recurrent convolutions over all
   batch×time maps) done as two plain batched convolutions with no
   recurrence and no gate arithmetic;
-- training-step time (forward, backward, Adam update) of both layers.
+- training-step time (forward, backward, Adam update) of both layers, and
+  of the "training floor": the floor's two convolutions with the gradients a
+  ConvGRU2D step cannot avoid (both kernels' gradients, and the gradient
+  w.r.t. the state maps, which backpropagation through time carries), still
+  batched over time. `train_floor / train_convlstm2d` is the best training
+  ratio any ConvGRU2D with these convolution kernels could reach.
 
 Rounds interleave the candidates so that machine noise hits all of them
 alike. Other processes only ever add time, so the ratios use each
@@ -37,21 +42,32 @@ RESULTS = os.path.join(os.path.dirname(__file__), "results")
 
 @keras.saving.register_keras_serializable(package="keras_grurcn_benchmarks")
 class BatchedConvFloor(keras.layers.Layer):
-    """ConvGRU2D's multiply-adds as two convolutions over batch×time maps."""
+    """ConvGRU2D's multiply-adds as two convolutions over batch×time maps.
 
-    def __init__(self, filters, kernel_size, **kwargs):
+    With `gradient_to_state=True` the stand-in state maps are scaled by a
+    trainable scalar, so that training also computes the recurrent
+    convolution's gradient w.r.t. its input, as backpropagation through time
+    does (the scaling is one element-wise product).
+    """
+
+    def __init__(self, filters, kernel_size, gradient_to_state=False, **kwargs):
         super().__init__(**kwargs)
         self.filters = filters
         self.kernel_size = kernel_size
+        self.gradient_to_state = gradient_to_state
 
     def build(self, input_shape):
         k, f = self.kernel_size, self.filters
         self.kernel = self.add_weight((k, k, input_shape[-1], 3 * f), name="kernel")
         self.recurrent_kernel = self.add_weight((k, k, f, 3 * f), name="recurrent")
+        if self.gradient_to_state:
+            self.state_scale = self.add_weight((), initializer="ones", name="scale")
 
     def call(self, x):
         frames = ops_reshape_frames(x)
         hidden = frames[..., : self.filters]
+        if self.gradient_to_state:
+            hidden = hidden * self.state_scale
         return keras.ops.conv(frames, self.kernel, padding="same") + keras.ops.conv(
             hidden, self.recurrent_kernel, padding="same"
         )
@@ -81,6 +97,8 @@ def ratios_of(ms):
         "forward_convgru2d_over_convlstm2d": (
             ms["forward_convgru2d"] / ms["forward_convlstm2d"]
         ),
+        "train_convgru2d_over_train_floor": ms["train_convgru2d"] / ms["train_floor"],
+        "train_floor_over_convlstm2d": ms["train_floor"] / ms["train_convlstm2d"],
     }
 
 
@@ -113,6 +131,9 @@ def main():
         "convgru2d": build(ConvGRU2D(**layer_kwargs), shape),
         "convlstm2d": build(keras.layers.ConvLSTM2D(**layer_kwargs), shape),
         "floor": build(BatchedConvFloor(args.filters, 3), shape),
+        "train_floor": build(
+            BatchedConvFloor(args.filters, 3, gradient_to_state=True), shape
+        ),
     }
     targets = {
         name: np.zeros(model.output_shape, "float32") for name, model in models.items()
@@ -130,6 +151,7 @@ def main():
         "forward_floor": forward("floor"),
         "train_convgru2d": train("convgru2d"),
         "train_convlstm2d": train("convlstm2d"),
+        "train_floor": train("train_floor"),
     }
     for fn in cases.values():  # compile and warm up
         fn()

@@ -241,6 +241,7 @@ def main():
     parser.add_argument("--train-frames", type=int, default=8)
     parser.add_argument("--train-size", type=int, default=64)
     parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--output", default=os.path.join(RESULTS, "data_pipeline.json"))
     args = parser.parse_args()
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as workdir:
@@ -287,11 +288,10 @@ def main():
         f"{training['in_memory_step_ms']:>14.2f}"
         f"{training['cached_step_ms']:>14.2f}{step_ratio:>9.3f}  <= 1.1"
     )
-    os.makedirs(RESULTS, exist_ok=True)
-    path = os.path.join(RESULTS, "data_pipeline.json")
-    with open(path, "w") as file:
+    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
+    with open(args.output, "w") as file:
         json.dump(results, file, indent=2)
-    print(f"written to {path}")
+    print(f"written to {args.output}")
 
 
 if __name__ == "__main__":

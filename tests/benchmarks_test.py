@@ -1,0 +1,65 @@
+"""The benchmark scripts run end to end on tiny workloads and write their ratios.
+
+Timings at these sizes mean nothing; what is checked is that the scripts
+still run against the package and report every ratio they promise.
+"""
+
+import json
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def run_benchmark(script, output, *arguments):
+    completed = subprocess.run(
+        [sys.executable, f"benchmarks/{script}", *arguments, "--output", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return completed.stdout, json.loads(output.read_text())
+
+
+def test_convgru_benchmark_reports_its_ratios(tmp_path):
+    stdout, result = run_benchmark(
+        "convgru_vs_convlstm.py",
+        tmp_path / "convgru.json",
+        *("--batch", "1", "--steps", "2", "--size", "6", "--channels", "4"),
+        *("--filters", "2", "--rounds", "2", "--repeats", "1"),
+    )
+    assert result["workload"]["input_shape"] == [1, 2, 6, 6, 4]
+    assert set(result["ratios"]) == {
+        "train_convgru2d_over_convlstm2d",
+        "forward_convgru2d_over_floor",
+        "forward_convgru2d_over_convlstm2d",
+        "train_convgru2d_over_train_floor",
+        "train_floor_over_convlstm2d",
+    }
+    for name, ms in result["best_ms"].items():
+        assert 0 < ms <= result["median_ms"][name]
+    for name, ratio in result["ratios"].items():
+        assert ratio > 0 and f"{name:<34} {ratio:6.3f}" in stdout
+    assert set(result["targets_met"]) == {
+        "train_convgru2d_over_convlstm2d <= 0.65",
+        "forward_convgru2d_over_floor <= 1.0",
+    }
+
+
+def test_data_pipeline_benchmark_reports_its_ratios(tmp_path):
+    _, result = run_benchmark(
+        "data_pipeline.py",
+        tmp_path / "data.json",
+        *("--rounds", "1", "--videos", "2", "--video-frames", "12"),
+        *("--video-size", "32", "--clip-frames", "4", "--crop", "24"),
+        *("--train-clips", "8", "--train-frames", "2", "--train-size", "16"),
+        *("--batch", "4"),
+    )
+    assert set(result["ratios"]) == {
+        "pipeline_over_raw_decode_throughput",
+        "cached_over_in_memory_step_time",
+    }
+    assert all(ratio > 0 for ratio in result["ratios"].values())
