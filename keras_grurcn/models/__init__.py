@@ -16,6 +16,7 @@ from keras_grurcn.models.grurcn_encoder import grurcn_encoder
 from keras_grurcn.models.grurcn_stacked import build_grurcn_stacked
 from keras_grurcn.models.level_classifier import level_classifier
 from keras_grurcn.models.model_inputs import model_inputs
+from keras_grurcn.models.model_inputs import single_level_inputs
 from keras_grurcn.models.model_registry import MODELS
 from keras_grurcn.models.model_registry import build_model
 from keras_grurcn.models.model_registry import describe_models
@@ -42,5 +43,6 @@ __all__ = [
     "model_inputs",
     "percept_normalization",
     "register_model",
+    "single_level_inputs",
     "transfer_weights",
 ]

@@ -1,15 +1,10 @@
 import keras
 
 from keras_grurcn.models.model_arguments import check_choice
-from keras_grurcn.models.model_arguments import check_image_size
 from keras_grurcn.models.model_arguments import check_num_classes
 from keras_grurcn.models.model_arguments import check_positive_int
 from keras_grurcn.models.model_arguments import check_rate
-from keras_grurcn.models.model_arguments import resolve_levels
-from keras_grurcn.models.model_inputs import model_inputs
-from keras_grurcn.models.percept_normalization import (
-    percept_normalization as percept_normalization_layers,
-)
+from keras_grurcn.models.model_inputs import single_level_inputs
 
 RNN_KINDS = ("gru", "lstm")
 
@@ -78,24 +73,21 @@ def build_frame_rnn(
         - [Donahue et al., 2015](https://arxiv.org/abs/1411.4389)
     """
     num_classes = check_num_classes(num_classes)
-    image_size = check_image_size(image_size)
-    num_frames = check_positive_int("num_frames", num_frames, allow_none=True)
     units = check_positive_int("units", units)
     dropout = check_rate("dropout", dropout)
     rnn = check_choice("rnn", rnn, RNN_KINDS)
-    (level,) = resolve_levels(backbone, [level])
 
     # === Layers ===
-    inputs, percepts = model_inputs(
+    inputs, level, features = single_level_inputs(
         inputs,
         backbone=backbone,
-        levels=[level],
+        level=level,
         backbone_weights=backbone_weights,
         num_frames=num_frames,
         image_size=image_size,
         trainable_backbone=trainable_backbone,
+        normalization=percept_normalization,
     )
-    features = percept_normalization_layers(percepts, percept_normalization)[level]
     if len(features.shape) == 5:
         features = keras.layers.TimeDistributed(
             keras.layers.Flatten(), name=f"{level}_flatten"

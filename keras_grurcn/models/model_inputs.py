@@ -2,6 +2,10 @@ import keras
 
 from keras_grurcn.models.model_arguments import INPUT_KINDS
 from keras_grurcn.models.model_arguments import check_choice
+from keras_grurcn.models.model_arguments import check_image_size
+from keras_grurcn.models.model_arguments import check_positive_int
+from keras_grurcn.models.model_arguments import resolve_levels
+from keras_grurcn.models.percept_normalization import percept_normalization
 from keras_grurcn.percepts.frame_percepts import FramePercepts
 from keras_grurcn.percepts.percept_shapes import percept_shapes
 
@@ -80,3 +84,58 @@ def model_inputs(
         name=f"{prefix}{backbone}_percepts",
     )(frames)
     return frames, {level: percepts[level] for level in shapes}
+
+
+def single_level_inputs(
+    inputs="frames",
+    *,
+    backbone="vgg16",
+    level="fc7",
+    backbone_weights="imagenet",
+    num_frames=10,
+    image_size=(224, 224),
+    trainable_backbone=False,
+    normalization=None,
+):
+    """`model_inputs` for a baseline that reads one percept level.
+
+    Checks `num_frames` and `image_size`, resolves `level` against the
+    backbone, builds the inputs and applies the percept normalisation, the
+    preamble the single-level baselines (`frame_average`, `frame_rnn`)
+    share.
+
+    Args:
+        inputs, backbone, backbone_weights, num_frames, image_size,
+        trainable_backbone: as in `model_inputs`.
+        level: the percept level read.
+        normalization: the `percept_normalization` kind: `None` (off),
+            `"layer"`, `"instance"` or `"batch"`.
+
+    Returns:
+        `(model_inputs, level, percepts)`: the inputs as `model_inputs`
+        returns them, the resolved level name, and its (normalised)
+        percepts, `(batch, time, rows, cols, channels)` or
+        `(batch, time, units)`.
+
+    Examples:
+
+    ```python
+    frames, level, percepts = keras_grurcn.models.single_level_inputs(
+        level="pool2", backbone_weights=None, num_frames=4, image_size=32,
+    )
+    level, percepts.shape  # ("pool2", (None, 4, 8, 8, 128))
+    ```
+    """
+    image_size = check_image_size(image_size)
+    num_frames = check_positive_int("num_frames", num_frames, allow_none=True)
+    (level,) = resolve_levels(backbone, [level])
+    inputs, percepts = model_inputs(
+        inputs,
+        backbone=backbone,
+        levels=[level],
+        backbone_weights=backbone_weights,
+        num_frames=num_frames,
+        image_size=image_size,
+        trainable_backbone=trainable_backbone,
+    )
+    return inputs, level, percept_normalization(percepts, normalization)[level]
