@@ -286,11 +286,12 @@ class ConvGRUCell(keras.layers.Layer, DropoutRNNCell):
 
     # --- The two halves of a step --------------------------------------
 
-    def project_inputs(self, inputs, dropout_mask=None):
+    def project_inputs(self, inputs, dropout_mask=None, add_bias=True):
         """`W * x + b` for the three gates `[z, r, h]`, channels_last.
 
         `inputs` may carry extra leading axes (e.g. time): they are folded
-        into the batch so a whole sequence is one convolution call.
+        into the batch so a whole sequence is one convolution call. With
+        `add_bias=False` the caller adds `b` itself.
         """
         if dropout_mask is not None:
             inputs = inputs * dropout_mask
@@ -304,7 +305,7 @@ class ConvGRUCell(keras.layers.Layer, DropoutRNNCell):
             data_format="channels_last",
             dilation_rate=self.dilation_rate,
         )
-        if self.bias is not None:
+        if add_bias and self.bias is not None:
             projected = projected + self.bias
         return ops.reshape(projected, (*leading, *projected.shape[1:]))
 

@@ -40,6 +40,7 @@ class HandwrittenBackwardTest(testing.TestCase):
         ("even_kernel", 2, {"padding": "same", "kernel_size": (2, 4)}, False),
         ("go_backwards", 2, {"padding": "same", "go_backwards": True}, False),
         ("last_state_only", 2, {"padding": "same", "return_sequences": False}, False),
+        ("no_bias", 2, {"padding": "same", "use_bias": False}, False),
         ("return_state", 2, {"padding": "same", "return_state": True}, True),
         ("initial_state", 2, {"padding": "same"}, True),
         (
@@ -73,6 +74,27 @@ class HandwrittenBackwardTest(testing.TestCase):
         self.assertLen(handwritten[1], len(generic[1]))
         for got, want in zip(handwritten[1], generic[1]):
             # JAX CPU convolutions accumulate in float32 even for float64.
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+    def test_input_dropout_matches_generic_loop(self):
+        x = np.random.default_rng(4).normal(size=(2, 3, 5, 5, 3))
+        results = []
+        for handwritten in (True, False):
+            # Same seed, same weights: both layers draw the same mask.
+            layer = layers.ConvGRU2D(
+                4, 3, padding="same", dropout=0.5, seed=11, dtype="float64"
+            )
+            layer.build(x.shape)
+            random_weights(layer)
+            layer._handwritten_backward = handwritten
+            probe = np.random.default_rng(5).normal(size=(2, 5, 5, 4))
+            results.append(
+                gradients(
+                    lambda: keras.ops.sum(layer(x, training=True) * probe),
+                    layer.trainable_variables,
+                )
+            )
+        for got, want in zip(*results):
             np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
     def test_used_by_default_and_not_for_other_activations(self):
