@@ -180,12 +180,10 @@ class ConvGRU(keras.layers.RNN):
             recurrent_mask = cell.to_channels_last(
                 cell.get_recurrent_dropout_mask(initial_state[0])
             )
-        if self.uses_handwritten_backward(mask, recurrent_mask):
-            return self.loop_with_handwritten_backward(
-                sequences, initial_state[0], dropout_mask
-            )
         # All input convolutions at once: (batch, time, *spatial', 3 * filters).
         projected = cell.project_inputs(cell.to_channels_last(sequences), dropout_mask)
+        if self.uses_handwritten_backward(mask, recurrent_mask):
+            return self.loop_with_handwritten_backward(projected, initial_state[0])
         recurrent_kernels = cell.split_recurrent_kernel()
         zero_output_for_mask = self.zero_output_for_mask
         if mask is not None:
@@ -242,28 +240,18 @@ class ConvGRU(keras.layers.RNN):
             and has_handwritten_backward(self.cell)
         )
 
-    def loop_with_handwritten_backward(self, sequences, initial_state, dropout_mask):
+    def loop_with_handwritten_backward(self, projected, initial_state):
         """The time loop with its hand-written backward pass.
 
         See `conv_gru_recurrence`: same values as the generic loop, with a
         cheaper gradient.
         """
         cell = self.cell
-        # The loop runs time-major: transpose (and reverse) the inputs
-        # rather than their wider projections.
-        steps = ops.moveaxis(cell.to_channels_last(sequences), 1, 0)
-        if dropout_mask is not None:
-            dropout_mask = ops.moveaxis(dropout_mask, 1, 0)
+        steps = ops.moveaxis(projected, 1, 0)  # time-major
         if self.go_backwards:
             steps = ops.flip(steps, axis=0)
-        # The bias is added inside the loop, to each step's slice, which
-        # saves a pass over the whole projected sequence.
-        projected = cell.project_inputs(steps, dropout_mask, add_bias=False)
         states = conv_gru_recurrence(
-            projected,
-            cell.recurrent_kernel,
-            cell.to_channels_last(initial_state),
-            bias=cell.bias,
+            steps, cell.recurrent_kernel, cell.to_channels_last(initial_state)
         )
         last_state = states[-1]
         outputs = ops.moveaxis(states, 0, 1) if self.return_sequences else last_state

@@ -286,12 +286,11 @@ class ConvGRUCell(keras.layers.Layer, DropoutRNNCell):
 
     # --- The two halves of a step --------------------------------------
 
-    def project_inputs(self, inputs, dropout_mask=None, add_bias=True):
+    def project_inputs(self, inputs, dropout_mask=None):
         """`W * x + b` for the three gates `[z, r, h]`, channels_last.
 
         `inputs` may carry extra leading axes (e.g. time): they are folded
-        into the batch so a whole sequence is one convolution call. With
-        `add_bias=False` the caller adds `b` itself.
+        into the batch so a whole sequence is one convolution call.
         """
         if dropout_mask is not None:
             inputs = inputs * dropout_mask
@@ -305,7 +304,7 @@ class ConvGRUCell(keras.layers.Layer, DropoutRNNCell):
             data_format="channels_last",
             dilation_rate=self.dilation_rate,
         )
-        if add_bias and self.bias is not None:
+        if self.bias is not None:
             projected = projected + self.bias
         return ops.reshape(projected, (*leading, *projected.shape[1:]))
 

@@ -80,15 +80,15 @@ def conv_input_gradient(output_gradient, kernel):
     return ops.cast(inputs_gradient, output_gradient.dtype)
 
 
-def conv_gru_recurrence(projected, recurrent_kernel, initial_state, bias=None):
+def conv_gru_recurrence(projected, recurrent_kernel, initial_state):
     """Runs the ConvGRU recurrence over time-major, projected inputs.
 
     Computes, for every step t (channels_last, `*` a stride-1 "same"
     convolution, `[z, r, h]` the gate order of `projected` and the kernel):
 
     ```
-    z, r = sigmoid(p_zr + b_zr + U_zr * h_{t-1})
-    h̃ = tanh(p_h + b_h + U_h * (r ⊙ h_{t-1}))
+    z, r = sigmoid(p_zr + U_zr * h_{t-1})
+    h̃ = tanh(p_h + U_h * (r ⊙ h_{t-1}))
     h_t = h_{t-1} + z ⊙ (h̃ - h_{t-1})
     ```
 
@@ -96,12 +96,9 @@ def conv_gru_recurrence(projected, recurrent_kernel, initial_state, bias=None):
 
     Args:
         projected: `(time, batch, *spatial, 3 * filters)`, the input
-            convolution of every step, `W * x_t`.
+            convolution and bias of every step, `W * x_t + b`.
         recurrent_kernel: `(*kernel_size, filters, 3 * filters)` tensor.
         initial_state: `(batch, *spatial, filters)`.
-        bias: `(3 * filters,)` tensor, or `None` for no bias. It is added
-            to each step's slice inside the loop, where the slice is small,
-            rather than to the whole projected sequence.
 
     Returns:
         Every state `h_1 ... h_T`, `(time, batch, *spatial, filters)`.
@@ -110,14 +107,13 @@ def conv_gru_recurrence(projected, recurrent_kernel, initial_state, bias=None):
     kernel_size = tuple(recurrent_kernel.shape[:-2])
 
     @ops.custom_gradient
-    def recurrence(projected, recurrent_kernel, bias, initial_state):
+    def recurrence(projected, recurrent_kernel, initial_state):
         kernel_zr = recurrent_kernel[..., : 2 * filters]
         kernel_h = recurrent_kernel[..., 2 * filters :]
         dtype = projected.dtype
 
         def forward_step(carry, projected_t):
             h_tm1 = carry[0]
-            projected_t = projected_t + bias
             zr = ops.sigmoid(
                 projected_t[..., : 2 * filters] + recurrent_conv(h_tm1, kernel_zr)
             )
@@ -143,6 +139,7 @@ def conv_gru_recurrence(projected, recurrent_kernel, initial_state, bias=None):
         def grad(*args, upstream=None):
             if upstream is None:
                 (upstream,) = args
+            # Built here, not in the forward: inference never needs it.
             previous_states = ops.concatenate(
                 [ops.expand_dims(initial_state, 0), states[:-1]], axis=0
             )
@@ -200,20 +197,16 @@ def conv_gru_recurrence(projected, recurrent_kernel, initial_state, bias=None):
                 ],
                 axis=-1,
             )
-            d_bias = ops.sum(flat_d, axis=tuple(range(len(flat_d.shape) - 1)))
-            return d_projected, d_kernel, d_bias, d_previous_states[0]
+            return d_projected, d_kernel, d_previous_states[0]
 
         return states, grad
 
     # Cast (which also reads variables into tensors): TF's custom gradient
     # would otherwise expect gradients for the variables it sees read inside.
     dtype = projected.dtype
-    if bias is None:
-        bias = ops.zeros((recurrent_kernel.shape[-1],), dtype)
     return recurrence(
         projected,
         ops.cast(recurrent_kernel, dtype),
-        ops.cast(bias, dtype),
         ops.cast(initial_state, dtype),
     )
 
