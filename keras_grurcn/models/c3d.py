@@ -17,6 +17,20 @@ C3D_BLOCKS = (
 )
 
 
+def conv_dtype(policy, depth):
+    """The dtype of a 3x3x3 convolution over `depth` frames (None: the policy's).
+
+    TensorFlow 2.21's oneDNN bfloat16 filter gradient of a 3x3x3 "same"
+    Conv3D returns NaN/inf in most calls when the input has exactly 2 frames
+    (C3D's conv5 at 16 input frames): measured with
+    `scripts/onednn_bfloat16_conv3d_repro.py`, see docs/decisions.md. Those
+    layers are tiny, so under mixed_bfloat16 they compute in float32.
+    """
+    if policy == "mixed_bfloat16" and depth == 2:
+        return "float32"
+    return None
+
+
 def build_c3d(
     *,
     num_classes=None,
@@ -91,11 +105,10 @@ def build_c3d(
             "(C3D learns from pixels; it has no backbone percepts to cache)."
         )
 
+    policy = keras.config.dtype_policy().name
     # TensorFlow's CPU kernels have no float16 MaxPool3D; pooling in float32
     # under mixed_float16 costs two casts and runs everywhere.
-    pool_dtype = (
-        "float32" if keras.config.dtype_policy().name == "mixed_float16" else None
-    )
+    pool_dtype = "float32" if policy == "mixed_float16" else None
 
     # === Layers ===
     frames = keras.Input((num_frames, *image_size, 3), name="frames")
@@ -107,6 +120,7 @@ def build_c3d(
                 3,
                 padding="same",
                 activation="relu",
+                dtype=conv_dtype(policy, depth=x.shape[1]),
                 name=f"conv{block}{'ab'[index]}",
             )(x)
         x = keras.layers.MaxPooling3D(

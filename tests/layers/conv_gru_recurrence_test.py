@@ -88,12 +88,11 @@ class HandwrittenBackwardTest(testing.TestCase):
             random_weights(layer)
             layer._handwritten_backward = handwritten
             probe = np.random.default_rng(5).normal(size=(2, 5, 5, 4))
-            results.append(
-                gradients(
-                    lambda: keras.ops.sum(layer(x, training=True) * probe),
-                    layer.trainable_variables,
-                )
-            )
+
+            def loss(layer=layer, probe=probe):
+                return keras.ops.sum(layer(x, training=True) * probe)
+
+            results.append(gradients(loss, layer.trainable_variables))
         for got, want in zip(*results):
             np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
