@@ -230,8 +230,11 @@ class ConvGRU(keras.layers.RNN):
         )
 
     def uses_handwritten_backward(self, mask, recurrent_mask):
-        """Whether `loop_with_handwritten_backward` applies: the default activations, no mask,
-        no recurrent dropout in this call, and no unrolling."""
+        """Whether `loop_with_handwritten_backward` applies.
+
+        It needs the default activations, no mask, no recurrent dropout in
+        this call and no unrolling.
+        """
         return (
             self._handwritten_backward
             and mask is None
