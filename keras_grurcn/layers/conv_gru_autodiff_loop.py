@@ -10,10 +10,8 @@ any activation and `unroll=True`.
 from keras import ops
 
 from keras_grurcn import compat
-from keras_grurcn.layers.conv_gru_step import append_step_mask
 from keras_grurcn.layers.conv_gru_step import conv_gru_step
 from keras_grurcn.layers.conv_gru_step import project_inputs
-from keras_grurcn.layers.conv_gru_step import split_step_mask
 
 
 def conv_gru_autodiff(
@@ -48,21 +46,21 @@ def conv_gru_autodiff(
     """
     recurrent_kernels = cell.split_recurrent_kernel()
     masked = step_mask is not None
-    channels = inputs.shape[-1]
     if masked:
-        inputs = append_step_mask(inputs, step_mask)
+        # Read per step by index, carried as a second state: the backend
+        # loop's own masking broadcasts as if states were vectors on some
+        # backends (JAX), and Keras' TF loop cannot scan several tensors of
+        # unknown length.
+        rank = len(inputs.shape) - 3
+        step_mask = ops.cast(step_mask, inputs.dtype)
+        step_mask = ops.reshape(step_mask, (*ops.shape(step_mask), *(1,) * (rank + 1)))
+        if go_backwards:  # index the steps in the order they run
+            step_mask = ops.flip(step_mask, axis=1)
 
     def step(inputs_t, states):
-        keep = None
-        if masked:
-            inputs_t, keep = split_step_mask(inputs_t, channels)
+        keep = ops.take(step_mask, states[1], axis=1) if masked else None
         h, _, _, _ = conv_gru_step(
-            project_inputs(
-                inputs_t,
-                cell.kernel,
-                cell.bias,
-                cell.conv_arguments,
-            ),
+            project_inputs(inputs_t, cell.kernel, cell.bias, cell.conv_arguments),
             states[0],
             recurrent_kernels,
             cell.activation,
@@ -71,17 +69,19 @@ def conv_gru_autodiff(
             keep,
         )
         output = h * keep if masked and zero_output_for_mask else h
-        return output, [h]
+        return output, [h, states[1] + 1] if masked else [h]
 
+    index = ops.convert_to_tensor(0, "int32")
     first_output = None
     if initial_state is None:
         first = inputs[:, -1] if go_backwards else inputs[:, 0]
         inputs = inputs[:, :-1] if go_backwards else inputs[:, 1:]
-        first_output, (initial_state,) = step(first, [None])
+        first_output, (initial_state, *_) = step(first, [None, index])
+        index = index + 1
     last_output, outputs, states = compat.rnn(
         step,
         inputs,
-        [initial_state],
+        [initial_state, index] if masked else [initial_state],
         go_backwards=go_backwards,
         unroll=unroll,
         input_length=inputs.shape[1],

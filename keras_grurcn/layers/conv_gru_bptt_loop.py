@@ -23,11 +23,9 @@ from keras import ops
 
 from keras_grurcn.layers.conv_gradients import conv_input_gradient
 from keras_grurcn.layers.conv_gradients import conv_kernel_gradient
-from keras_grurcn.layers.conv_gru_step import append_step_mask
 from keras_grurcn.layers.conv_gru_step import conv_gru_step
 from keras_grurcn.layers.conv_gru_step import project_inputs
 from keras_grurcn.layers.conv_gru_step import split_recurrent_kernel
-from keras_grurcn.layers.conv_gru_step import split_step_mask
 
 
 def supports_bptt(cell):
@@ -75,10 +73,8 @@ def conv_gru_bptt(
     dtype = inputs.dtype
     rank = len(inputs.shape) - 3
     filters = recurrent_kernel.shape[-2]
-    masked = step_mask is not None
-    channels = inputs.shape[-1]
-    if masked:
-        inputs = append_step_mask(inputs, step_mask)
+    if step_mask is not None:  # (time, batch, 1, ..., 1)
+        step_mask = ops.reshape(step_mask, (*ops.shape(step_mask), *(1,) * (rank + 1)))
     # Casting also reads variables into tensors: TF's custom gradient would
     # otherwise expect gradients for the variables it sees read inside.
     arguments = {
@@ -90,6 +86,7 @@ def conv_gru_bptt(
         "bias": bias,
         "initial_state": initial_state,
         "recurrent_mask": recurrent_mask,
+        "step_mask": step_mask,
     }
     arguments.update(
         {
@@ -107,12 +104,10 @@ def conv_gru_bptt(
         bias = values.get("bias")
         initial_state = values.get("initial_state")
         recurrent_mask = values.get("recurrent_mask")
+        step_mask = values.get("step_mask")
         recurrent_kernels = split_recurrent_kernel(values["recurrent_kernel"])
 
-        def step(inputs_t, h_tm1):
-            keep = None
-            if masked:
-                inputs_t, keep = split_step_mask(inputs_t, channels)
+        def step(inputs_t, h_tm1, t):
             return conv_gru_step(
                 project_inputs(inputs_t, kernel, bias, conv_arguments),
                 h_tm1,
@@ -120,25 +115,31 @@ def conv_gru_bptt(
                 ops.tanh,
                 ops.sigmoid,
                 recurrent_mask,
-                keep,
+                None if step_mask is None else ops.take(step_mask, t, axis=0),
             )
 
         def forward_step(carry, inputs_t):
-            h, z, r, candidate = step(inputs_t, carry[0])
+            t = carry[3]
+            h, z, r, candidate = step(inputs_t, carry[0], t)
             # `ops.scan` stacks outputs shaped like its carry: carry the
-            # gates and the candidate along so that they are kept per step.
-            carried = (h, ops.concatenate([z, r], axis=-1), candidate)
+            # gates and the candidate along so that they are kept per step,
+            # and the step's index, which reads the step mask (one scanned
+            # tensor: Keras' TF `scan` fails on several of unknown length).
+            carried = (h, ops.concatenate([z, r], axis=-1), candidate, t + 1)
             return carried, carried
 
         if initial_state is None:  # the first step skips its recurrent convs
-            h, z, r, candidate = step(inputs[0], None)
+            h, z, r, candidate = step(inputs[0], None, 0)
             first = (h, ops.concatenate([z, r], axis=-1), candidate)
             scanned = inputs[1:]
         else:
             h = initial_state
             zeros = ops.zeros((*ops.shape(h)[:-1], 2 * filters), dtype)
             first, scanned = (h, zeros, zeros[..., :filters]), inputs
-        _, (states, gates, candidates) = ops.scan(forward_step, first, scanned)
+        index = ops.convert_to_tensor(0 if initial_state is not None else 1, "int32")
+        _, (states, gates, candidates, _) = ops.scan(
+            forward_step, (*first, index), scanned
+        )
         if initial_state is None:
             states, gates, candidates = (
                 ops.concatenate([ops.expand_dims(a, 0), b], axis=0)
@@ -230,7 +231,7 @@ def conv_gru_bptt(
                 )
             }
             flat_d_projected = fold(d_projected)
-            flat_step_inputs = fold(inputs)[..., :channels]
+            flat_step_inputs = fold(inputs)
             gradients["kernel"] = conv_kernel_gradient(
                 flat_step_inputs,
                 flat_d_projected,
@@ -247,18 +248,16 @@ def conv_gru_bptt(
                 conv_arguments["padding"],
                 conv_arguments["dilation_rate"],
             )
-            d_inputs = ops.reshape(d_inputs, (*ops.shape(inputs)[:-1], channels))
-            if masked:  # no gradient for the mask channel
-                d_inputs = ops.pad(d_inputs, [(0, 0)] * (rank + 2) + [(0, 1)])
-            gradients["inputs"] = d_inputs
+            gradients["inputs"] = ops.reshape(d_inputs, ops.shape(inputs))
             if bias is not None:
                 gradients["bias"] = ops.sum(
                     flat_d_projected, axis=tuple(range(rank + 1))
                 )
             if initial_state is not None:
                 gradients["initial_state"] = d_state
-            if recurrent_mask is not None:
-                gradients["recurrent_mask"] = ops.zeros_like(recurrent_mask)
+            for mask in ("recurrent_mask", "step_mask"):
+                if mask in values:
+                    gradients[mask] = ops.zeros_like(values[mask])
             return tuple(gradients[name] for name in names)
 
         return states, grad

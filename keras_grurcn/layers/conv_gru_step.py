@@ -33,40 +33,6 @@ def project_inputs(inputs, kernel, bias, conv_arguments):
     return projected if bias is None else projected + bias
 
 
-def append_step_mask(inputs, step_mask):
-    """Appends a 0/1 step mask to `inputs` as one more channel.
-
-    The loops scan one tensor rather than `(inputs, mask)`: Keras' RNN loop
-    broadcasts masks as if states were vectors on some backends (JAX), and
-    Keras' TF loops cannot read several tensors of unknown length.
-
-    Args:
-        inputs: `(d0, d1, *spatial, channels)`; the mask covers `d0, d1`
-            (batch and time, in either order).
-        step_mask: `(d0, d1)`, true or 1 where the step runs.
-    """
-    spatial_rank = len(inputs.shape) - 3
-    step_mask = ops.cast(step_mask, inputs.dtype)
-    step_mask = ops.reshape(
-        step_mask, (*ops.shape(step_mask), *(1,) * (spatial_rank + 1))
-    )
-    step_mask = ops.broadcast_to(step_mask, (*ops.shape(inputs)[:-1], 1))
-    return ops.concatenate([inputs, step_mask], axis=-1)
-
-
-def split_step_mask(inputs_t, channels):
-    """Inverse of `append_step_mask` for one step: `(inputs_t, mask_t)`.
-
-    `mask_t` is `(batch, 1, ..., 1)`, so that it broadcasts over states of
-    any spatial size (the input convolution may shrink them).
-    """
-    spatial_rank = len(inputs_t.shape) - 2
-    keep = inputs_t[
-        (slice(None), *(slice(0, 1),) * spatial_rank, slice(channels, None))
-    ]
-    return inputs_t[..., :channels], keep
-
-
 def split_recurrent_kernel(recurrent_kernel):
     """Returns `(U_zr, U_h)`: one convolution for both gates, one for h̃."""
     filters = recurrent_kernel.shape[-2]
