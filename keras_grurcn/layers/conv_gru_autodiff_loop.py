@@ -71,6 +71,8 @@ def conv_gru_autodiff(
         output = h * keep if masked and zero_output_for_mask else h
         return output, [h, states[1] + 1] if masked else [h]
 
+    # Batch-major: Keras 3.15's TF loop with `time_major=True` runs `batch`
+    # steps when the clip length is unknown (`input_length or shape[1]`).
     index = ops.convert_to_tensor(0, "int32")
     first_output = None
     if initial_state is None:

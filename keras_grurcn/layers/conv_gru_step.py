@@ -33,10 +33,20 @@ def project_inputs(inputs, kernel, bias, conv_arguments):
     return projected if bias is None else projected + bias
 
 
+def split_gates(tensor, filters):
+    """Splits the last axis after `2 * filters` channels: `(zr, h)` parts.
+
+    `ops.split`, not slicing: TensorFlow differentiates a split with one
+    concatenation, but each slice with a zero tensor of the full size plus
+    an addition (`StridedSliceGrad`, ~20% of a training step when the step
+    sliced; docs/benchmarks.md).
+    """
+    return ops.split(tensor, [2 * filters], axis=-1)
+
+
 def split_recurrent_kernel(recurrent_kernel):
     """Returns `(U_zr, U_h)`: one convolution for both gates, one for h̃."""
-    filters = recurrent_kernel.shape[-2]
-    return recurrent_kernel[..., : 2 * filters], recurrent_kernel[..., 2 * filters :]
+    return split_gates(recurrent_kernel, recurrent_kernel.shape[-2])
 
 
 def conv_gru_step(
@@ -78,15 +88,12 @@ def conv_gru_step(
         `(h_t, z, r, h̃)`, where `z` is already multiplied by `step_mask`.
     """
     kernel_zr, kernel_h = recurrent_kernels
-    filters = kernel_h.shape[-1]
-    gates = projected[..., : 2 * filters]
-    candidate = projected[..., 2 * filters :]
+    gates, candidate = split_gates(projected, kernel_h.shape[-1])
     if h_tm1 is not None:
         h_in = h_tm1 if recurrent_mask is None else h_tm1 * recurrent_mask
         gates = gates + recurrent_conv(h_in, kernel_zr)
     zr = ops.cast(recurrent_activation(gates), projected.dtype)
-    z = zr[..., :filters]
-    r = zr[..., filters:]
+    z, r = ops.split(zr, 2, axis=-1)
     if h_tm1 is not None:
         candidate = candidate + recurrent_conv(r * h_in, kernel_h)
     # Keras' JAX `tanh` returns float32 for float64 inputs.
