@@ -7,6 +7,7 @@ from keras_grurcn.models.grurcn_parts import grurcn_parts
 def build_grurcn_captioner(
     *,
     vocabulary=None,
+    preprocessor=None,
     backbone="vgg16",
     backbone_weights="imagenet",
     num_frames=10,
@@ -53,6 +54,8 @@ def build_grurcn_captioner(
 
     Args:
         vocabulary: a `CaptionVocabulary` (required).
+        preprocessor: a `VideoPreprocessor` to use instead of building one
+            (e.g. a percept cache's, see `build_grurcn`).
         backbone, backbone_weights, num_frames, image_size, levels,
             hidden_maps, kernel_size, trainable_backbone,
             percept_normalization: as for `keras_grurcn.models.build_grurcn`
@@ -88,6 +91,7 @@ def build_grurcn_captioner(
     """
     preprocessor, body = grurcn_parts(
         "independent",
+        preprocessor=preprocessor,
         backbone=backbone,
         backbone_weights=backbone_weights,
         num_frames=num_frames,

@@ -5,9 +5,11 @@ decoding uses PyAV and OpenCV (`pip install keras-grurcn[video]`), the
 pipelines use `tf.data`.
 """
 
+from keras_grurcn.data.cache_extraction import load_cache_preprocessor
+from keras_grurcn.data.cache_extraction import read_cache_class_names
+from keras_grurcn.data.cache_extraction import save_extraction
 from keras_grurcn.data.check_videos import check_videos
 from keras_grurcn.data.clip_transforms import PAPER_CROP_SCALES
-from keras_grurcn.data.clip_transforms import center_crop_clip
 from keras_grurcn.data.clip_transforms import random_crop_clip
 from keras_grurcn.data.clip_transforms import random_flip_clip
 from keras_grurcn.data.decode_report import DecodeReport
@@ -54,15 +56,16 @@ __all__ = [
     "VideoDecodeError",
     "VideoEntry",
     "VideoInfo",
-    "center_crop_clip",
     "check_videos",
     "compute_optical_flow",
     "flow_to_image",
     "folder_class_names",
     "folder_entries",
+    "load_cache_preprocessor",
     "manifest_entries",
     "msvd_entries",
     "percept_dataset",
+    "read_cache_class_names",
     "read_cache_info",
     "probe_video",
     "random_crop_clip",
@@ -70,6 +73,7 @@ __all__ = [
     "read_msvd_captions",
     "read_video",
     "sample_frame_indices",
+    "save_extraction",
     "ucf101_class_names",
     "tvl1_available",
     "ucf101_entries",

@@ -7,6 +7,7 @@ def build_c3d(
     *,
     num_classes=None,
     class_names=None,
+    preprocessor=None,
     num_frames=10,
     image_size=(224, 224),
     width=64,
@@ -38,6 +39,8 @@ def build_c3d(
     Args:
         num_classes: int >= 2, the number of classes.
         class_names: the class names in label order.
+        preprocessor: a `VideoPreprocessor(None, ...)` to use instead of
+            building one (it then defines `num_frames` and `image_size`).
         num_frames: frames per clip, or `None` for any length.
         image_size: int or `(height, width)` of the frames.
         width: filters of the first block (64 in C3D); the others are
@@ -65,11 +68,17 @@ def build_c3d(
         - [Tran et al., 2015](https://arxiv.org/abs/1412.0767)
         - [Ballas et al., 2016](https://arxiv.org/abs/1511.06432)
     """
-    preprocessor = VideoPreprocessor(
-        None, num_frames=num_frames, image_size=image_size, name="preprocessor"
-    )
+    if preprocessor is None:
+        preprocessor = VideoPreprocessor(
+            None, num_frames=num_frames, image_size=image_size, name="preprocessor"
+        )
+    elif not isinstance(preprocessor, VideoPreprocessor) or preprocessor.backbone:
+        raise ValueError(
+            "c3d learns from pixels: its `preprocessor` must be a "
+            "VideoPreprocessor without a CNN (backbone=None)."
+        )
     body = C3DBackbone(
-        num_frames=num_frames,
+        num_frames=preprocessor.num_frames,
         image_size=preprocessor.image_size,
         width=width,
         fc_units=fc_units,

@@ -1,12 +1,13 @@
 from keras_grurcn.models.frame_pooling_backbone import FramePoolingBackbone
 from keras_grurcn.models.video_classifier import VideoClassifier
-from keras_grurcn.preprocessing.video_preprocessor import VideoPreprocessor
+from keras_grurcn.models.grurcn_parts import zoo_preprocessor
 
 
 def build_frame_average(
     *,
     num_classes=None,
     class_names=None,
+    preprocessor=None,
     backbone="vgg16",
     backbone_weights="imagenet",
     num_frames=10,
@@ -39,7 +40,8 @@ def build_frame_average(
           413,797 trainable (the rest is the frozen backbone).
 
     Args:
-        num_classes, class_names, backbone, backbone_weights, num_frames,
+        num_classes, class_names, preprocessor, backbone, backbone_weights,
+        num_frames,
         image_size, trainable_backbone, percept_normalization, name: as in
         `build_grurcn`.
         level: the one percept level classified (`"fc7"` in the paper).
@@ -62,18 +64,18 @@ def build_frame_average(
         - [Ballas et al., 2016](https://arxiv.org/abs/1511.06432)
         - [Simonyan and Zisserman, 2014](https://arxiv.org/abs/1409.1556)
     """
-    preprocessor = VideoPreprocessor(
-        backbone,
+    preprocessor, percept_shapes = zoo_preprocessor(
+        preprocessor,
+        backbone=backbone,
         levels=[level],
         backbone_weights=backbone_weights,
         num_frames=num_frames,
         image_size=image_size,
-        trainable=trainable_backbone,
-        name="preprocessor",
+        trainable_backbone=trainable_backbone,
     )
     body = FramePoolingBackbone(
-        preprocessor.output_shapes,
-        num_frames=num_frames,
+        percept_shapes,
+        num_frames=preprocessor.num_frames,
         percept_normalization=percept_normalization,
         name="backbone",
     )

@@ -1,12 +1,13 @@
 from keras_grurcn.models.frame_rnn_backbone import FrameRNNBackbone
 from keras_grurcn.models.video_classifier import VideoClassifier
-from keras_grurcn.preprocessing.video_preprocessor import VideoPreprocessor
+from keras_grurcn.models.grurcn_parts import zoo_preprocessor
 
 
 def build_frame_rnn(
     *,
     num_classes=None,
     class_names=None,
+    preprocessor=None,
     backbone="vgg16",
     backbone_weights="imagenet",
     num_frames=10,
@@ -41,7 +42,8 @@ def build_frame_rnn(
           7,131,237 trainable (the rest is the frozen backbone).
 
     Args:
-        num_classes, class_names, backbone, backbone_weights, num_frames,
+        num_classes, class_names, preprocessor, backbone, backbone_weights,
+        num_frames,
         image_size, trainable_backbone, percept_normalization, name: as in
         `build_grurcn`.
         level: the one percept level read (`"fc7"` in the paper).
@@ -66,20 +68,20 @@ def build_frame_rnn(
         - [Ballas et al., 2016](https://arxiv.org/abs/1511.06432)
         - [Donahue et al., 2015](https://arxiv.org/abs/1411.4389)
     """
-    preprocessor = VideoPreprocessor(
-        backbone,
+    preprocessor, percept_shapes = zoo_preprocessor(
+        preprocessor,
+        backbone=backbone,
         levels=[level],
         backbone_weights=backbone_weights,
         num_frames=num_frames,
         image_size=image_size,
-        trainable=trainable_backbone,
-        name="preprocessor",
+        trainable_backbone=trainable_backbone,
     )
     body = FrameRNNBackbone(
-        preprocessor.output_shapes,
+        percept_shapes,
         rnn=rnn,
         units=units,
-        num_frames=num_frames,
+        num_frames=preprocessor.num_frames,
         percept_normalization=percept_normalization,
         name="backbone",
     )

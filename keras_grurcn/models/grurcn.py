@@ -6,6 +6,7 @@ def build_grurcn(
     *,
     num_classes=None,
     class_names=None,
+    preprocessor=None,
     backbone="vgg16",
     backbone_weights="imagenet",
     num_frames=10,
@@ -42,6 +43,11 @@ def build_grurcn(
             follows from `class_names` when they are given.
         class_names: the class names in label order, saved with the model
             and returned by its SavedModel as `labels`.
+        preprocessor: a `VideoPreprocessor` to use instead of building one
+            from `backbone`, `levels`, `backbone_weights`, `num_frames` and
+            `image_size` (which it then defines): e.g. the one a percept
+            cache was extracted with, so the model reads those percepts and
+            carries the CNN weights that made them.
         backbone: a registered backbone, see `keras_grurcn.percepts.
             list_backbones()`; the paper's is `"vgg16"`.
         backbone_weights: `"imagenet"`, `None` (random) or a local weights
@@ -92,6 +98,7 @@ def build_grurcn_classifier(
     *,
     num_classes,
     class_names,
+    preprocessor,
     backbone,
     backbone_weights,
     num_frames,
@@ -107,6 +114,7 @@ def build_grurcn_classifier(
     """The GRU-RCN classifiers' body: preprocessor, backbone, head."""
     preprocessor, body = grurcn_parts(
         variant,
+        preprocessor=preprocessor,
         backbone=backbone,
         backbone_weights=backbone_weights,
         num_frames=num_frames,

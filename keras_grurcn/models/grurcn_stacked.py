@@ -5,6 +5,7 @@ def build_grurcn_stacked(
     *,
     num_classes=None,
     class_names=None,
+    preprocessor=None,
     backbone="vgg16",
     backbone_weights="imagenet",
     num_frames=10,
@@ -39,7 +40,7 @@ def build_grurcn_stacked(
           22,749,177 trainable (the rest is the frozen backbone).
 
     Args:
-        num_classes, class_names, backbone, backbone_weights, num_frames,
+        num_classes, class_names, preprocessor, backbone, backbone_weights, num_frames,
         image_size, levels, hidden_maps, kernel_size, dropout,
         trainable_backbone, percept_normalization, name: as in `build_grurcn`.
 

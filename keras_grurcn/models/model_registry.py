@@ -15,6 +15,7 @@ COMMON_ARGUMENTS = (
     "num_classes",
     "class_names",
     "vocabulary",
+    "preprocessor",
     "backbone",
     "backbone_weights",
     "num_frames",
@@ -154,6 +155,7 @@ def build_model(
     num_classes=None,
     class_names=None,
     vocabulary=None,
+    preprocessor=None,
     backbone=_DEFAULT_BACKBONE,
     backbone_weights=_DEFAULT_BACKBONE_WEIGHTS,
     num_frames=_DEFAULT_NUM_FRAMES,
@@ -176,6 +178,10 @@ def build_model(
         class_names: the class names in label order, for classification
             models (saved with the model; `model.class_names`).
         vocabulary: the caption vocabulary, for captioning models.
+        preprocessor: a preprocessor to build the model around instead of
+            a new one (e.g. a percept cache's, with the CNN weights that
+            made its percepts); it then defines the backbone, weights,
+            frames and image size, which must be left at their defaults.
         backbone: the percept backbone (see
             `keras_grurcn.percepts.list_backbones()`).
         backbone_weights: `"imagenet"`, `None` (random) or a local weights
@@ -220,9 +226,23 @@ def build_model(
             f"Unknown argument(s) {', '.join(map(repr, unknown))} for model "
             f"{name!r}. Valid overrides: {', '.join(valid_overrides)}."
         )
+    if preprocessor is not None:
+        given = {
+            "backbone": backbone != _DEFAULT_BACKBONE,
+            "backbone_weights": backbone_weights != _DEFAULT_BACKBONE_WEIGHTS,
+            "num_frames": num_frames != _DEFAULT_NUM_FRAMES,
+            "image_size": image_size not in (_DEFAULT_IMAGE_SIZE, 224),
+        }
+        conflicting = [argument for argument, set_ in given.items() if set_]
+        if conflicting:
+            raise ValueError(
+                f"build_model: {', '.join(conflicting)} come from the given "
+                "`preprocessor`; leave them out."
+            )
     common = {
         "num_classes": (num_classes, None),
         "class_names": (class_names, None),
+        "preprocessor": (preprocessor, None),
         "vocabulary": (vocabulary, None),
         "backbone": (backbone, _DEFAULT_BACKBONE),
         "backbone_weights": (backbone_weights, _DEFAULT_BACKBONE_WEIGHTS),

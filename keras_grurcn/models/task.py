@@ -86,7 +86,10 @@ class Task(keras.Model):
                 f"takes cached percepts: a dict with the keys {names}; got "
                 f"{given}. Build it with a preprocessor to feed video frames."
             )
-        return self.preprocessor(inputs, training=training)
+        # A preprocessor may compute more levels than the backbone reads
+        # (a cache's, shared by several models).
+        outputs = self.preprocessor(inputs, training=training)
+        return {name: outputs[name] for name in names}
 
     def compile(self, optimizer="auto", loss="auto", *, metrics="auto", **kwargs):
         """`keras.Model.compile`, with the task's defaults for `"auto"`.

@@ -14,6 +14,7 @@ def build_two_stream(
     *,
     num_classes=None,
     class_names=None,
+    preprocessor=None,
     backbone="vgg16",
     backbone_weights="imagenet",
     num_frames=10,
@@ -61,7 +62,7 @@ def build_two_stream(
     percepts `{"rgb_<level>": percepts, "flow_<level>": percepts}`.
 
     Args:
-        num_classes, class_names, backbone, backbone_weights, num_frames,
+        num_classes, class_names, preprocessor, backbone, backbone_weights, num_frames,
         image_size, levels, hidden_maps, kernel_size, dropout,
         trainable_backbone, percept_normalization, name: as in
         `build_grurcn`, for both streams.
@@ -96,6 +97,11 @@ def build_two_stream(
     """
     check_choice("encoder", encoder, VARIANTS)
     flow_weight = check_flow_weight(flow_weight)
+    if preprocessor is not None and not isinstance(preprocessor, TwoStreamPreprocessor):
+        raise ValueError(
+            "two_stream's `preprocessor` must be a TwoStreamPreprocessor, got "
+            f"{type(preprocessor).__name__}."
+        )
     if flow_backbone_weights == SAME_AS_RGB:
         flow_backbone_weights = backbone_weights
     if num_flow_frames == SAME_AS_RGB:
@@ -111,6 +117,7 @@ def build_two_stream(
     )
     rgb_preprocessor, rgb_backbone = grurcn_parts(
         encoder,
+        preprocessor=None if preprocessor is None else preprocessor.rgb,
         backbone_weights=backbone_weights,
         num_frames=num_frames,
         name="rgb_",
@@ -118,6 +125,7 @@ def build_two_stream(
     )
     flow_preprocessor, flow_backbone = grurcn_parts(
         encoder,
+        preprocessor=None if preprocessor is None else preprocessor.flow,
         backbone_weights=flow_backbone_weights,
         num_frames=num_flow_frames,
         name="flow_",

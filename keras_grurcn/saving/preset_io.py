@@ -44,10 +44,24 @@ MAX_CONFIG_BYTES = 16 << 20
 
 
 def is_preset_dir(preset):
-    """Whether `preset` names a folder written by `save_to_preset`."""
-    return isinstance(preset, (str, os.PathLike)) and os.path.isfile(
-        os.path.join(preset, METADATA_FILE)
-    )
+    """Whether `preset` names a folder written by `save_to_preset`.
+
+    Raises:
+        FileNotFoundError: for a path (it has a separator, or exists) that
+            is not a preset folder, rather than taking it for a built-in
+            preset name.
+    """
+    if not isinstance(preset, (str, os.PathLike)):
+        raise ValueError(f"A preset is a folder or a name, got {preset!r}.")
+    preset = os.fspath(preset)
+    if os.path.isfile(os.path.join(preset, METADATA_FILE)):
+        return True
+    if os.path.exists(preset) or os.sep in preset:
+        raise FileNotFoundError(
+            f"{preset!r} is not a keras_grurcn preset folder (it has no "
+            f"{METADATA_FILE}; write one with `save_to_preset`)."
+        )
+    return False
 
 
 def write_json(preset_dir, file_name, content):

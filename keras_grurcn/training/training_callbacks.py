@@ -45,6 +45,7 @@ def workdir_paths(workdir):
         "tensorboard": os.path.join(workdir, "tensorboard"),
         "history": os.path.join(workdir, "history.csv"),
         "final_model": os.path.join(workdir, "final.keras"),
+        "preset": os.path.join(workdir, "preset"),
         "metrics": os.path.join(workdir, "metrics.json"),
     }
 
@@ -77,6 +78,11 @@ def build_callbacks(config, workdir, strategy):
     if not chief:
         task = strategy.cluster_resolver
         backup_dir = os.path.join(backup_dir, f"{task.task_type}-{task.task_id}")
+    if config.monitor == "auto":
+        raise ValueError(
+            "build_callbacks: resolve TrainingConfig.monitor='auto' for the "
+            "model first (`fit_with_callbacks` does)."
+        )
     mode = "max" if config.monitor == "val_accuracy" else "min"
     callbacks = [keras.callbacks.BackupAndRestore(backup_dir, save_freq="epoch")]
     # Before the loggers: ReduceLROnPlateau adds `learning_rate` to the logs.

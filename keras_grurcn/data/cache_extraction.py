@@ -1,0 +1,100 @@
+"""What a percept cache was extracted with: its preprocessor and class names.
+
+Next to the shards, `grurcn extract` saves the `VideoPreprocessor` that
+computed the percepts (a preset folder, `preprocessor/`, holding its frozen
+CNN weights) and `extraction.json` (the class names in label order). A model
+trained on the cache is built around that same preprocessor, so it
+predicts from video frames with the weights that made its training
+percepts, and its labels are the cache's class names.
+"""
+
+import json
+import os
+
+EXTRACTION_FILE = "extraction.json"
+PREPROCESSOR_DIR = "preprocessor"
+# Far above any real label set; a larger file is hostile or broken.
+MAX_CLASS_NAMES = 1_000_000
+MAX_CLASS_NAME_LENGTH = 1_000
+
+
+def save_extraction(cache_dir, preprocessor, class_names=None):
+    """Saves the preprocessor and class names of a cache into `cache_dir`.
+
+    Examples:
+
+    ```python
+    preprocessor = keras_grurcn.VideoPreprocessor(
+        "vgg16", levels=["pool2"], backbone_weights=None, num_frames=4,
+        image_size=32,
+    )
+    keras_grurcn.data.save_extraction("/tmp/cache", preprocessor, ["left", "right"])
+    keras_grurcn.data.read_cache_class_names("/tmp/cache")  # ['left', 'right']
+    preprocessor = keras_grurcn.data.load_cache_preprocessor("/tmp/cache")
+    ```
+    """
+    cache_dir = os.fspath(cache_dir)
+    preprocessor.save_to_preset(os.path.join(cache_dir, PREPROCESSOR_DIR))
+    path = os.path.join(cache_dir, EXTRACTION_FILE)
+    with open(path, "w") as file:
+        json.dump(
+            {"class_names": None if class_names is None else list(class_names)},
+            file,
+            indent=2,
+        )
+
+
+def read_cache_class_names(cache_dir):
+    """The class names (or `None`) a cache was extracted with.
+
+    `extraction.json` is validated: `class_names` must be `null` or a list
+    of non-empty strings.
+
+    Raises:
+        FileNotFoundError: naming the missing file.
+        ValueError: naming the file when its content is not as expected.
+    """
+    path = os.path.join(os.fspath(cache_dir), EXTRACTION_FILE)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(
+            f"{path} is missing: models train on caches written by `grurcn "
+            "extract` (or keras_grurcn.data.save_extraction)."
+        )
+    if os.path.getsize(path) > 64 * MAX_CLASS_NAMES:
+        raise ValueError(f"{path} is {os.path.getsize(path)} bytes; refusing to read it.")
+    try:
+        with open(path, encoding="utf-8") as file:
+            record = json.load(file)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"{path} is not valid JSON: {error}.") from None
+    class_names = record.get("class_names") if isinstance(record, dict) else ()
+    if class_names is not None and not (
+        isinstance(class_names, list)
+        and len(class_names) <= MAX_CLASS_NAMES
+        and all(
+            isinstance(name, str) and 0 < len(name) <= MAX_CLASS_NAME_LENGTH
+            for name in class_names
+        )
+    ):
+        raise ValueError(
+            f"{path}: expected {{\"class_names\": null or a list of at most "
+            f"{MAX_CLASS_NAMES} non-empty strings}}."
+        )
+    return class_names
+
+
+def load_cache_preprocessor(cache_dir):
+    """The preprocessor that computed a cache's percepts, with its weights.
+
+    Loaded in safe mode, only as a registered keras_grurcn class (see
+    docs/security.md).
+    """
+    from keras_grurcn.preprocessing.preprocessor import Preprocessor
+
+    folder = os.path.join(os.fspath(cache_dir), PREPROCESSOR_DIR)
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(
+            f"{folder} is missing: models train on caches written by `grurcn "
+            "extract` (or keras_grurcn.data.save_extraction)."
+        )
+    return Preprocessor.from_preset(folder)
