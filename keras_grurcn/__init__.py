@@ -19,8 +19,8 @@ from keras_grurcn.models import GRURCNBackbone
 from keras_grurcn.models import VideoClassifier
 from keras_grurcn.models import build_model
 from keras_grurcn.models import list_models
-from keras_grurcn.presets import list_presets
 from keras_grurcn.preprocessing import VideoPreprocessor
+from keras_grurcn.presets import list_presets
 from keras_grurcn.version import __version__
 
 __all__ = [

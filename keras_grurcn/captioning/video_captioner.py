@@ -162,7 +162,9 @@ class VideoCaptioner(Task):
 
     def video_inputs(self, inputs):
         if not isinstance(inputs, dict) or TOKENS not in inputs:
-            given = sorted(inputs) if isinstance(inputs, dict) else type(inputs).__name__
+            given = (
+                sorted(inputs) if isinstance(inputs, dict) else type(inputs).__name__
+            )
             raise ValueError(
                 f"VideoCaptioner {self.name!r} takes a dict with the video inputs "
                 f"and {TOKENS!r} (the caption so far, from <bos>); got {given}. "
@@ -216,8 +218,9 @@ class VideoCaptioner(Task):
         count = len(next(iter(videos.values())) if isinstance(videos, dict) else videos)
         parts = []
         for start in range(0, count, batch_size):
+            rows = slice(start, start + batch_size)
             chunk = keras.tree.map_structure(
-                lambda value: value[start : start + batch_size], videos
+                lambda value, rows=rows: value[rows], videos
             )
             features = self.encode(chunk, training=False)
             decoded = decode_features(

@@ -151,12 +151,13 @@ def run_train(args):
     @functools.cache
     def vocabulary():
         from keras_grurcn.captioning import CaptionVocabulary
-
         from keras_grurcn.training.caption_pairs import caption_texts
 
         texts = caption_texts(train_cache)
         if not texts:
-            raise CommandError(f"{train_cache} holds no captions; captioners need them.")
+            raise CommandError(
+                f"{train_cache} holds no captions; captioners need them."
+            )
         return CaptionVocabulary.build(texts, min_count=min_count)
 
     if captioning:
@@ -317,7 +318,9 @@ def run_predict(args):
     for video in args.videos:
         probabilities, names = classify(data.read_video(video)[None])
         best = probabilities.argsort()[::-1][: args.top]
-        answers = ", ".join(f"{names[index]} {probabilities[index]:.2f}" for index in best)
+        answers = ", ".join(
+            f"{names[index]} {probabilities[index]:.2f}" for index in best
+        )
         rows.append((os.path.basename(video), answers))
     print_table(("video", f"top-{args.top}"), rows)
 

@@ -113,7 +113,6 @@ def run_demo(workdir="grurcn_runs/demo", config=None, log=print):
         "results": os.path.join(workdir, "results.json"),
     }
     os.makedirs(workdir, exist_ok=True)
-    size = (config.image_size, config.image_size)
 
     log(
         f"[1/6] Writing {config.num_clips} synthetic motion videos to {paths['videos']}"

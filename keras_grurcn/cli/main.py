@@ -12,6 +12,7 @@ from keras_grurcn.cli.command_error import CommandError
 from keras_grurcn.cli.video_sources import LAYOUTS
 from keras_grurcn.presets import PRESETS
 
+
 def _positive_int(text):
     try:
         value = int(text)

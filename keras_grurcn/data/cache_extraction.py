@@ -53,6 +53,14 @@ def read_cache_class_names(cache_dir):
     Raises:
         FileNotFoundError: naming the missing file.
         ValueError: naming the file when its content is not as expected.
+
+    Examples:
+
+    ```python
+    preprocessor = keras_grurcn.VideoPreprocessor(None, num_frames=4, image_size=32)
+    keras_grurcn.data.save_extraction("/tmp/cache", preprocessor, ["left", "right"])
+    keras_grurcn.data.read_cache_class_names("/tmp/cache")  # ['left', 'right']
+    ```
     """
     path = os.path.join(os.fspath(cache_dir), EXTRACTION_FILE)
     if not os.path.isfile(path):
@@ -61,7 +69,9 @@ def read_cache_class_names(cache_dir):
             "extract` (or keras_grurcn.data.save_extraction)."
         )
     if os.path.getsize(path) > 64 * MAX_CLASS_NAMES:
-        raise ValueError(f"{path} is {os.path.getsize(path)} bytes; refusing to read it.")
+        raise ValueError(
+            f"{path} is {os.path.getsize(path)} bytes; refusing to read it."
+        )
     try:
         with open(path, encoding="utf-8") as file:
             record = json.load(file)
@@ -77,7 +87,7 @@ def read_cache_class_names(cache_dir):
         )
     ):
         raise ValueError(
-            f"{path}: expected {{\"class_names\": null or a list of at most "
+            f'{path}: expected {{"class_names": null or a list of at most '
             f"{MAX_CLASS_NAMES} non-empty strings}}."
         )
     return class_names
@@ -88,6 +98,14 @@ def load_cache_preprocessor(cache_dir):
 
     Loaded in safe mode, only as a registered keras_grurcn class (see
     docs/security.md).
+
+    Examples:
+
+    ```python
+    preprocessor = keras_grurcn.VideoPreprocessor(None, num_frames=4, image_size=32)
+    keras_grurcn.data.save_extraction("/tmp/cache", preprocessor)
+    keras_grurcn.data.load_cache_preprocessor("/tmp/cache").num_frames  # 4
+    ```
     """
     from keras_grurcn.preprocessing.preprocessor import Preprocessor
 

@@ -75,7 +75,9 @@ def caption_outputs(beam_width=5, max_length=30, length_penalty=0.0):
             max_length=max_length,
             length_penalty=length_penalty,
         )
-        beams = join_words(tf.constant(vocabulary.words), decoded["token_ids"], vocabulary)
+        beams = join_words(
+            tf.constant(vocabulary.words), decoded["token_ids"], vocabulary
+        )
         return {
             "caption": beams[:, 0],
             "beams": beams,

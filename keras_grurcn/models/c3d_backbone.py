@@ -99,9 +99,7 @@ class C3DBackbone(Backbone):
 
         # === Layers ===
         frames = keras.Input((num_frames, *image_size, 3), name="frames")
-        x = keras.layers.Rescaling(1 / 127.5, offset=-1.0, name="frame_scaling")(
-            frames
-        )
+        x = keras.layers.Rescaling(1 / 127.5, offset=-1.0, name="frame_scaling")(frames)
         for block, (convolutions, multiple, pool_size) in enumerate(C3D_BLOCKS, 1):
             for index in range(convolutions):
                 x = keras.layers.Conv3D(

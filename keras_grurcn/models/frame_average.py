@@ -1,6 +1,6 @@
 from keras_grurcn.models.frame_pooling_backbone import FramePoolingBackbone
-from keras_grurcn.models.video_classifier import VideoClassifier
 from keras_grurcn.models.grurcn_parts import zoo_preprocessor
+from keras_grurcn.models.video_classifier import VideoClassifier
 
 
 def build_frame_average(

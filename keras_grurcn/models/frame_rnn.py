@@ -1,6 +1,6 @@
 from keras_grurcn.models.frame_rnn_backbone import FrameRNNBackbone
-from keras_grurcn.models.video_classifier import VideoClassifier
 from keras_grurcn.models.grurcn_parts import zoo_preprocessor
+from keras_grurcn.models.video_classifier import VideoClassifier
 
 
 def build_frame_rnn(

@@ -182,7 +182,6 @@ class GRURCNBackbone(Backbone):
         return config
 
 
-
 def _encode(percepts, hidden_maps, variant, kernel_size, return_sequences):
     states = {}
     lower_sequence = None
@@ -190,9 +189,9 @@ def _encode(percepts, hidden_maps, variant, kernel_size, return_sequences):
     for index, level in enumerate(levels):
         inputs = percepts[level]
         if variant == "stacked" and lower_sequence is not None:
-            inputs = keras.layers.Concatenate(
-                axis=-1, name=f"{level}_stacked_inputs"
-            )([inputs, _bottom_up(lower_sequence, inputs, level)])
+            inputs = keras.layers.Concatenate(axis=-1, name=f"{level}_stacked_inputs")(
+                [inputs, _bottom_up(lower_sequence, inputs, level)]
+            )
         # A stacked level below the top feeds its whole sequence upwards and
         # its last state to the head.
         feeds_upper = variant == "stacked" and index < len(levels) - 1
@@ -261,7 +260,10 @@ def _pooling_between(lower, upper, level):
     padding; those that round up ("same" strided convolutions) "same".
     """
     size = max(1, round(lower[0] / upper[0]))
-    for padding, rounding in (("valid", lambda n: n // size), ("same", lambda n: -(-n // size))):
+    for padding, rounding in (
+        ("valid", lambda n: n // size),
+        ("same", lambda n: -(-n // size)),
+    ):
         if all(rounding(n) == m for n, m in zip(lower, upper)):
             return size, padding
     raise ValueError(

@@ -17,7 +17,9 @@ def check_percept_shapes(percept_shapes):
     checked = {}
     for level, shape in percept_shapes.items():
         if not isinstance(level, str) or not level:
-            raise ValueError(f"`percept_shapes`: level names are strings, got {level!r}.")
+            raise ValueError(
+                f"`percept_shapes`: level names are strings, got {level!r}."
+            )
         try:
             shape = tuple(shape)
         except TypeError:

@@ -59,8 +59,8 @@ class Task(keras.Model):
             )
         if preprocessor is not None:
             check_preprocessor_feeds_backbone(preprocessor, backbone)
-        self.backbone = backbone
         self.preprocessor = preprocessor
+        self.backbone = backbone
 
     @property
     def backbone_input_names(self):
@@ -180,7 +180,11 @@ class Task(keras.Model):
             overrides={"backbone": backbone, "preprocessor": preprocessor, **kwargs},
         )
         new_head = any(key in kwargs for key in task.head_arguments)
-        if load_weights and not new_head and _has_file(preset, preset_io.TASK_WEIGHTS_FILE):
+        if (
+            load_weights
+            and not new_head
+            and _has_file(preset, preset_io.TASK_WEIGHTS_FILE)
+        ):
             preset_io.load_weights(
                 task,
                 preset,
@@ -217,9 +221,13 @@ class Task(keras.Model):
 def check_preprocessor_feeds_backbone(preprocessor, backbone):
     """Raises unless the preprocessor's outputs are the backbone's inputs."""
     outputs = preprocessor.output_shapes
-    expected = {name: tuple(tensor.shape[2:]) for name, tensor in backbone.input.items()}
+    expected = {
+        name: tuple(tensor.shape[2:]) for name, tensor in backbone.input.items()
+    }
     given = {name: tuple(shape) for name, shape in outputs.items()}
-    missing = {name: shape for name, shape in expected.items() if given.get(name) != shape}
+    missing = {
+        name: shape for name, shape in expected.items() if given.get(name) != shape
+    }
     if missing:
         raise ValueError(
             f"The preprocessor {preprocessor.name!r} gives {given}, but the "

@@ -48,5 +48,3 @@ def load_task(path):
             "(build one with keras_grurcn.build_model)."
         )
     return model
-
-

@@ -46,7 +46,9 @@ def classification_metrics(num_classes):
     """Top-1 accuracy, and top-5 where it says something (more than 5 classes)."""
     metrics = [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
     if num_classes > 5:
-        metrics.append(keras.metrics.SparseTopKCategoricalAccuracy(5, name="top5_accuracy"))
+        metrics.append(
+            keras.metrics.SparseTopKCategoricalAccuracy(5, name="top5_accuracy")
+        )
     return metrics
 
 

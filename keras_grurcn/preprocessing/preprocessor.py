@@ -33,9 +33,7 @@ class Preprocessor(keras.layers.Layer):
 
     @property
     def output_shapes(self):
-        raise NotImplementedError(
-            f"{type(self).__name__} must define `output_shapes`."
-        )
+        raise NotImplementedError(f"{type(self).__name__} must define `output_shapes`.")
 
     @classmethod
     def from_preset(cls, preset, load_weights=True, **kwargs):

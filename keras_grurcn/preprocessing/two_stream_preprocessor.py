@@ -68,7 +68,9 @@ class TwoStreamPreprocessor(Preprocessor):
 
     def _check_inputs(self, inputs):
         if not isinstance(inputs, dict) or set(inputs) != set(STREAMS):
-            given = sorted(inputs) if isinstance(inputs, dict) else type(inputs).__name__
+            given = (
+                sorted(inputs) if isinstance(inputs, dict) else type(inputs).__name__
+            )
             raise ValueError(
                 f"TwoStreamPreprocessor {self.name!r}: expected "
                 f"{{'rgb': frames, 'flow': flow_images}}; got {given}."
@@ -79,7 +81,9 @@ class TwoStreamPreprocessor(Preprocessor):
         outputs = {}
         for stream in STREAMS:
             percepts = getattr(self, stream)(inputs[stream], training=training)
-            outputs.update({f"{stream}_{name}": value for name, value in percepts.items()})
+            outputs.update(
+                {f"{stream}_{name}": value for name, value in percepts.items()}
+            )
         return outputs
 
     def compute_output_spec(self, inputs, training=None):

@@ -1,14 +1,14 @@
 import keras
 from keras import ops
 
+from keras_grurcn.argument_checks import MAX_FRAMES
+from keras_grurcn.argument_checks import check_image_size
+from keras_grurcn.argument_checks import check_positive_int
 from keras_grurcn.percepts.backbones import get_backbone
 from keras_grurcn.percepts.frame_percepts import FramePercepts
 from keras_grurcn.preprocessing.frame_resizing import frame_resizer
 from keras_grurcn.preprocessing.frame_sampling import uniform_frame_indices
 from keras_grurcn.preprocessing.preprocessor import Preprocessor
-from keras_grurcn.argument_checks import MAX_FRAMES
-from keras_grurcn.argument_checks import check_image_size
-from keras_grurcn.argument_checks import check_positive_int
 
 # The output of a preprocessor without a CNN (pixel models such as C3D).
 FRAMES = "frames"
@@ -38,7 +38,9 @@ class VideoPreprocessor(Preprocessor):
     Steps 1 and 2 leave a clip that is already sampled and resized
     unchanged, so clips from `keras_grurcn.data.video_dataset` (which
     applies the same two steps, or a training augmentation, while
-    decoding) go through unchanged.
+    decoding) go through unchanged. TensorFlow's XLA has no antialiased
+    resize: with `jit_compile=True` on TensorFlow, feed frames at
+    `image_size` (as `video_dataset` gives them) or cached percepts.
 
     The CNN's weights are saved with the preprocessor (`.keras` files,
     `save_to_preset`); loading a saved preprocessor does not download or
@@ -127,7 +129,9 @@ class VideoPreprocessor(Preprocessor):
         if self.percepts is None:
             return {FRAMES: (*self.image_size, 3)}
         spec = get_backbone(self.backbone)
-        return {level: spec.level_shape(level, self.image_size) for level in self.levels}
+        return {
+            level: spec.level_shape(level, self.image_size) for level in self.levels
+        }
 
     def sample_frames(self, frames):
         """Step 1: `num_frames` uniformly sampled frames of each video."""
@@ -153,6 +157,11 @@ class VideoPreprocessor(Preprocessor):
                 f"{type(self).__name__} {self.name!r}: expected RGB video "
                 "(batch, time, height, width, 3); got shape "
                 f"{tuple(frames.shape)}."
+            )
+        if frames.shape[1] == 0:
+            raise ValueError(
+                f"{type(self).__name__} {self.name!r}: the video has no frames "
+                "(time = 0)."
             )
         return self.resize_frames(self.sample_frames(frames))
 

@@ -1,7 +1,9 @@
 """Teacher-forcing examples for a captioner, from a captioned percept cache."""
 
 
-def caption_training_pairs(cache_dir, vocabulary, levels=None, max_length=30, **options):
+def caption_training_pairs(
+    cache_dir, vocabulary, levels=None, max_length=30, **options
+):
     """`({level: percepts, "tokens": ids[:-1]}, ids[1:])`, one per caption.
 
     One example per (clip, reference caption) pair, as the caption models
@@ -24,9 +26,18 @@ def caption_training_pairs(cache_dir, vocabulary, levels=None, max_length=30, **
     ```python
     from keras_grurcn.captioning import CaptionVocabulary
 
-    vocabulary = CaptionVocabulary.build(["a red square moves left"])
+    frames, labels, captions = keras_grurcn.data.make_captioned_motion_clips(
+        4, num_frames=2
+    )
+    def extractor(frames):  # Any callable: mean colour per frame.
+        return {"colour": frames.mean(axis=(2, 3), keepdims=True)}
+
+    keras_grurcn.data.write_percept_cache(
+        (frames, labels, captions), extractor, "/tmp/captioned", progress=False
+    )
+    vocabulary = CaptionVocabulary.build([c for clip in captions for c in clip])
     pairs = keras_grurcn.training.caption_training_pairs(
-        "/tmp/captioned_cache", vocabulary, ["colour"], max_length=8
+        "/tmp/captioned", vocabulary, max_length=8
     )
     inputs, targets = next(iter(pairs))  # inputs["tokens"], targets: (7,)
     ```

@@ -16,7 +16,7 @@ def is_chief(strategy):
 
     ```python
     strategy = keras_grurcn.training.get_strategy("default")
-    keras_grurcn.training.is_chief(strategy)  # True
+    keras_grurcn.training.training_callbacks.is_chief(strategy)  # True
     ```
     """
     resolver = getattr(strategy, "cluster_resolver", None)
@@ -67,9 +67,13 @@ def build_callbacks(config, workdir, strategy):
     Examples:
 
     ```python
-    config = keras_grurcn.training.TrainingConfig(strategy="default")
+    config = keras_grurcn.training.TrainingConfig(
+        strategy="default", monitor="val_accuracy"
+    )
     strategy = keras_grurcn.training.get_strategy("default")
-    callbacks = keras_grurcn.training.build_callbacks(config, "/tmp/run", strategy)
+    callbacks = keras_grurcn.training.training_callbacks.build_callbacks(
+        config, "/tmp/run", strategy
+    )
     ```
     """
     paths = workdir_paths(workdir)
