@@ -4,7 +4,6 @@ import json
 import os
 import subprocess
 import sys
-import warnings
 import zipfile
 
 import keras
@@ -12,6 +11,7 @@ import numpy as np
 import pytest
 
 from keras_grurcn.saving import load_model
+from tests.saving.crafted_models import lambda_model_file
 
 
 def _frames_classifier(middle=None):
@@ -25,24 +25,6 @@ def write_marker(frames, marker=""):
     """A named function a Lambda layer can reference; it writes `marker`."""
     open(marker, "w").close()
     return frames
-
-
-def lambda_model_file(folder, marker):
-    """A `.keras` file whose Lambda layer writes `marker` when it runs.
-
-    It runs while the model is built (here, and in any loader that lets it
-    through), so the marker is removed before the file is handed over.
-    """
-    function = eval(  # A real lambda, serialized as bytecode by Keras.
-        f"lambda x: (open({str(marker)!r}, 'w').close(), x)[1]"
-    )
-    model = _frames_classifier(keras.layers.Lambda(function, name="payload"))
-    path = os.path.join(folder, "lambda.keras")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # Keras warns that lambdas are unsafe.
-        model.save(path)
-    os.remove(marker)
-    return path
 
 
 def _edit_config(source, target, edit):
