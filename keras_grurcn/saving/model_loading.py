@@ -109,10 +109,12 @@ def _read_config(path):
         raise ValueError(f"{path}: its config.json is not JSON ({error}).") from None
 
 
-def _first_sentence(text, limit=300):
-    sentence = str(text).strip().splitlines()[0] if str(text).strip() else ""
-    sentence = sentence.split(". ")[0].rstrip(".")
-    return sentence[:limit]
+def _first_sentence(error, limit=300):
+    # Keras wraps a layer's failure in its parent's, with the whole config in
+    # between: the innermost "Exception encountered:" says what went wrong.
+    text = str(error).rsplit("Exception encountered:", 1)[-1].strip()
+    sentence = text.splitlines()[0] if text else type(error).__name__
+    return sentence.split(". ")[0].rstrip(".")[:limit]
 
 
 def load_model(path, *, compile=True):
