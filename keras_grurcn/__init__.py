@@ -11,6 +11,7 @@ from keras_grurcn import metrics
 from keras_grurcn import models
 from keras_grurcn import percepts
 from keras_grurcn import preprocessing
+from keras_grurcn import saving
 from keras_grurcn.captioning import VideoCaptioner
 from keras_grurcn.layers import ConvGRU1D
 from keras_grurcn.layers import ConvGRU2D
@@ -42,6 +43,7 @@ __all__ = [
     "models",
     "percepts",
     "preprocessing",
+    "saving",
 ]
 
 # TensorFlow-only entry points, imported on first use so that

@@ -1,17 +1,16 @@
 import os
 
-import keras
-
-from keras_grurcn.compat import SafeModeScope
 from keras_grurcn.models.task import Task
+from keras_grurcn.saving.model_loading import load_model
 
 
 def load_task(path):
     """Loads a keras_grurcn task from a preset folder or a `.keras` file.
 
-    Both are read as data: only registered keras_grurcn classes are built,
-    with Keras' safe mode on (a `.keras` file carrying a `Lambda` layer, or
-    any other Python code, is refused).
+    Both are read as data: a preset builds only registered keras_grurcn
+    classes, in safe mode; a `.keras` file goes through
+    `keras_grurcn.saving.load_model` (a `Lambda` layer, or anything else
+    that carries Python code, is refused). See docs/security.md.
 
     Args:
         path: a folder written by `save_to_preset` (such as `grurcn
@@ -40,8 +39,7 @@ def load_task(path):
         raise ValueError(
             f"{path}: expected a preset folder (`save_to_preset`) or a .keras file."
         )
-    with SafeModeScope(True):
-        model = keras.saving.load_model(path, safe_mode=True)
+    model = load_model(path)
     if not isinstance(model, Task):
         raise ValueError(
             f"{path} holds a {type(model).__name__}, not a keras_grurcn task "

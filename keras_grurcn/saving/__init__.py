@@ -1,5 +1,12 @@
-"""Saving and loading: preset folders, and files that run no code."""
+"""Reading files users hand to keras_grurcn as data (see docs/security.md).
 
-from keras_grurcn.saving.preset_io import PRESET_FILES
+`load_model` is the one way keras_grurcn loads a `.keras` file it did not
+write itself: Keras' safe mode, plus a check of the archive's config that
+refuses Lambda layers, serialized lambdas, TFSMLayers and unregistered
+classes before anything is built. `preset_io` reads and writes preset
+folders (keras-hub's layout) under the same rules.
+"""
 
-__all__ = ["PRESET_FILES"]
+from keras_grurcn.saving.model_loading import load_model
+
+__all__ = ["load_model"]
