@@ -20,6 +20,7 @@ import os
 import keras
 
 from keras_grurcn.compat import SafeModeScope
+from keras_grurcn.saving.model_loading import code_carrying_object
 from keras_grurcn.version import __version__
 
 METADATA_FILE = "metadata.json"
@@ -143,6 +144,12 @@ def load_serialized(preset_dir, file_name, base, overrides=None):
     path = os.path.join(os.fspath(preset_dir), file_name)
     serialized = read_json(preset_dir, file_name)
     cls = registered_class(serialized, path, base)
+    reason = code_carrying_object(serialized["config"])
+    if reason:
+        raise ValueError(
+            f"{path}: refused to load: it carries {reason}. Presets are data: "
+            "they build only Keras layers and registered keras_grurcn classes."
+        )
     config = {**serialized["config"], **(overrides or {})}
     try:
         with SafeModeScope(True):
