@@ -57,6 +57,7 @@ MARK_READY = @touch $@
 endif
 
 .PHONY: demo test notebooks lint format benchmark install
+.DEFAULT_GOAL := install
 
 demo: $(DEMO_READY)
 	$(ENV_PYTHON) -m keras_grurcn demo
