@@ -24,7 +24,12 @@ from keras_grurcn.data.optical_flow import compute_optical_flow
 from keras_grurcn.data.optical_flow import flow_to_image
 from keras_grurcn.data.optical_flow import tvl1_available
 from keras_grurcn.data.optical_flow import write_flow_videos
+from keras_grurcn.data.percept_cache_beam import BEAM_RUNNERS
+from keras_grurcn.data.percept_cache_beam import beam_pipeline_options
+from keras_grurcn.data.percept_cache_beam import write_percept_cache_beam
 from keras_grurcn.data.percept_cache_format import read_cache_info
+from keras_grurcn.data.percept_cache_metadata import PerceptCacheError
+from keras_grurcn.data.percept_cache_storage import PERCEPT_DTYPES
 from keras_grurcn.data.percept_cache_writer import write_percept_cache
 from keras_grurcn.data.percept_dataset import percept_dataset
 from keras_grurcn.data.synthetic import COLOUR_NAMES
@@ -44,16 +49,20 @@ from keras_grurcn.data.video_reader import read_video
 from keras_grurcn.data.video_writer import write_video
 
 __all__ = [
+    "BEAM_RUNNERS",
     "COLOUR_NAMES",
     "FLOW_METHODS",
     "MOTION_CLASSES",
+    "PERCEPT_DTYPES",
     "PAPER_CROP_SCALES",
     "STANDARD_SPLIT_SIZES",
     "VIDEO_EXTENSIONS",
     "DecodeReport",
+    "PerceptCacheError",
     "VideoDecodeError",
     "VideoEntry",
     "VideoInfo",
+    "beam_pipeline_options",
     "center_crop_clip",
     "check_videos",
     "compute_optical_flow",
@@ -80,5 +89,6 @@ __all__ = [
     "write_flow_videos",
     "write_motion_videos",
     "write_percept_cache",
+    "write_percept_cache_beam",
     "write_video",
 ]
