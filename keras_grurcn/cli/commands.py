@@ -9,11 +9,10 @@ import json
 import os
 
 from keras_grurcn.cli.main import CommandError
+from keras_grurcn.cli.percept_extraction import EXTRACTION_INFO
+from keras_grurcn.cli.percept_extraction import EXTRACTOR
 from keras_grurcn.cli.reporting import print_table
 from keras_grurcn.cli.video_sources import video_entries
-
-EXTRACTION_INFO = "extraction.json"
-EXTRACTOR = "extractor.keras"
 
 
 def run_demo(args):
@@ -63,7 +62,7 @@ def run_prepare(args):
 def run_extract(args):
     import keras
 
-    from keras_grurcn import data
+    from keras_grurcn.cli.percept_extraction import extract
     from keras_grurcn.percepts import FramePercepts
 
     entries, class_names = video_entries(
@@ -79,41 +78,36 @@ def run_extract(args):
         )
     size = (args.image_size, args.image_size)
     levels = args.levels.split(",") if args.levels else None
-    frames = keras.Input((args.frames, *size, 3), name="frames")
-    # Named as the zoo names its percepts layer, so `train` can move these
-    # exact backbone weights into the end-to-end model it exports.
-    percepts = FramePercepts(
-        args.backbone,
-        levels,
-        args.backbone_weights,
-        size,
-        name=f"{args.backbone}_percepts",
-    )
-    extractor = keras.Model(frames, percepts(frames))
-    info = data.write_percept_cache(
-        entries,
-        extractor,
-        args.out,
-        num_frames=args.frames,
-        image_size=args.image_size,
-        batch_size=args.batch_size,
-    )
-    extractor.save(os.path.join(args.out, EXTRACTOR))
-    # What `grurcn train` needs to rebuild the matching percepts inputs.
-    with open(os.path.join(args.out, EXTRACTION_INFO), "w") as file:
-        json.dump(
-            {
-                "backbone": args.backbone,
-                "image_size": args.image_size,
-                "num_frames": args.frames,
-                "class_names": list(class_names) if class_names else None,
-            },
-            file,
-            indent=2,
+
+    def build_extractor():
+        frames = keras.Input((args.frames, *size, 3), name="frames")
+        # Named as the zoo names its percepts layer, so `train` can move these
+        # exact backbone weights into the end-to-end model it exports.
+        percepts = FramePercepts(
+            args.backbone,
+            levels,
+            args.backbone_weights,
+            size,
+            name=f"{args.backbone}_percepts",
         )
-    print(
-        f"Cached percepts of {info.get('num_examples', len(entries))} clips in {args.out}"
+        return keras.Model(frames, percepts(frames))
+
+    # What `grurcn train` needs to rebuild the matching percepts inputs.
+    extraction = {
+        "backbone": args.backbone,
+        "image_size": args.image_size,
+        "num_frames": args.frames,
+        "class_names": list(class_names) if class_names else None,
+        "levels": levels,
+        "backbone_weights": args.backbone_weights,
+    }
+    info = extract(args, entries, build_extractor, extraction)
+    failed = (
+        f", {info['num_failures']} failed (failures.jsonl)"
+        if info["num_failures"]
+        else ""
     )
+    print(f"Cached percepts of {info['num_examples']} clips in {args.out}{failed}")
 
 
 def _cache_pair(args):

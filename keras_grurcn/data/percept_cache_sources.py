@@ -24,7 +24,7 @@ def calibrate(percept_batches):
     percept_batches = list(percept_batches)
     if not percept_batches:
         raise ValueError("uint8 calibration: no clip of the input could be read.")
-    levels = {name: list(v.shape[2:]) for name, v in percept_batches[0].items()}
+    levels = {name: list(v.shape[1:]) for name, v in percept_batches[0].items()}
     return levels, calibrate_uint8(percept_batches)
 
 
