@@ -95,6 +95,13 @@ def extract(args, entries, build_extractor, extraction):
     from keras_grurcn import data
     from keras_grurcn.cli.main import CommandError
 
+    if args.runner == "inprocess" and args.beam_option:
+        raise CommandError("--beam-option needs a Beam --runner (e.g. direct).")
+    if args.runner != "inprocess":
+        try:  # Before anything is built: Beam is there, its options are valid.
+            data.beam_pipeline_options(args.runner, args.beam_option)
+        except ImportError as error:
+            raise CommandError(f"--runner {args.runner}: {error}") from None
     extractor, path = _extractor(args, build_extractor, extraction)
     common = dict(
         num_frames=args.frames,
@@ -105,17 +112,12 @@ def extract(args, entries, build_extractor, extraction):
         command=extract_command(args),
     )
     if args.runner == "inprocess":
-        if args.beam_option:
-            raise CommandError("--beam-option needs a Beam --runner (e.g. direct).")
         return data.write_percept_cache(entries, extractor, args.out, **common)
-    try:
-        return data.write_percept_cache_beam(
-            entries,
-            path,
-            args.out,
-            runner=args.runner,
-            pipeline_options=args.beam_option or (),
-            **common,
-        )
-    except ImportError as error:
-        raise CommandError(f"--runner {args.runner}: {error}") from None
+    return data.write_percept_cache_beam(
+        entries,
+        path,
+        args.out,
+        runner=args.runner,
+        pipeline_options=args.beam_option,
+        **common,
+    )
