@@ -13,7 +13,7 @@ from keras_grurcn.data.percept_cache_plan import num_shards
 from keras_grurcn.data.percept_cache_plan import pending_shards
 from keras_grurcn.data.percept_cache_plan import prepare_plan
 from keras_grurcn.data.percept_cache_shards import resolve_verify
-from keras_grurcn.data.percept_cache_shards import write_text
+from keras_grurcn.data.percept_cache_shards import write_bytes
 from keras_grurcn.data.percept_cache_sources import VideoSource
 
 INPUTS = "inputs.jsonl"
@@ -119,9 +119,9 @@ def write_percept_cache_beam(
     videos: same shard contents (shard `k` holds inputs
     `k * examples_per_shard` onwards, in input order), same records and
     `cache_info.json`, so `percept_dataset` and `grurcn train` read it
-    unchanged. The pipeline reads the input list (`inputs.jsonl`, written
-    to the cache folder first), groups the pending inputs by shard, and
-    writes each shard on a worker: decode and sample its videos (files that
+    unchanged. The input list is written to the cache folder first
+    (`inputs.jsonl`); the pipeline spreads the pending shards over the
+    workers and writes each shard on one: decode and sample its videos (files that
     fail go to the shard's dead letters), extract percepts in batches with
     the Keras model loaded once per worker from `extractor_file` (safe
     mode: no code is unpickled), write the records. A last step writes
@@ -187,22 +187,35 @@ def write_percept_cache_beam(
     pending = pending_shards(output_dir, plan, count, verify)
     if not pending:
         return finalize_cache(output_dir, plan, count, verify)
+    # The input list goes to the cache folder, not into the pipeline's
+    # graph (300k Kinetics entries would exceed a runner's job size limit);
+    # each element names the byte range of its shard's lines.
+    lines = [
+        (transforms.input_row(index, entry) + "\n").encode()
+        for index, entry in enumerate(source.entries)
+    ]
     inputs_file = cache_path(output_dir, INPUTS)
-    write_text(
-        inputs_file,
-        "".join(
-            transforms.input_row(index, entry) + "\n"
-            for index, entry in enumerate(source.entries)
-        ),
-    )
+    write_bytes(inputs_file, b"".join(lines))
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    per_shard = examples_per_shard
+    shards = [
+        (
+            shard,
+            starts[shard * per_shard],
+            starts[min((shard + 1) * per_shard, len(lines))]
+            - starts[shard * per_shard],
+        )
+        for shard in pending
+    ]
     write_fn = transforms.WriteShardFn(
-        output_dir, str(extractor_file), plan, batch_size, video_options
+        output_dir, inputs_file, str(extractor_file), plan, batch_size, video_options
     )
     with beam.Pipeline(options=options) as pipeline:
         transforms.build_pipeline(
             pipeline,
-            inputs_file,
-            pending,
+            shards,
             write_fn,
             cache_dir=output_dir,
             plan=plan,

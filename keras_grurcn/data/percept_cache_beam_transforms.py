@@ -48,16 +48,27 @@ def input_row(index, entry):
     )
 
 
-def _parse_input(line):
-    row = json.loads(line)
-    entry = VideoEntry(
-        row["path"], row["label"], tuple(row["captions"]), row["video_id"]
-    )
-    return int(row["index"]), entry
+def read_inputs(inputs_file, offset, size):
+    """The `(index, VideoEntry)` pairs in a byte range of `inputs.jsonl`."""
+    with tf.io.gfile.GFile(inputs_file, "rb") as file:
+        file.seek(offset)
+        lines = file.read(size).decode().splitlines()
+    pairs = []
+    for line in lines:
+        row = json.loads(line)
+        entry = VideoEntry(
+            row["path"], row["label"], tuple(row["captions"]), row["video_id"]
+        )
+        pairs.append((int(row["index"]), entry))
+    return pairs
 
 
 class WriteShardFn(beam.DoFn):
-    """Decodes, extracts and writes one shard per element `(shard, inputs)`.
+    """Decodes, extracts and writes one shard per element.
+
+    An element is `(shard, offset, size)`: the shard's lines of
+    `inputs.jsonl` are `size` bytes from `offset`, so a worker reads only
+    its own videos' entries.
 
     The extractor is loaded once per DoFn instance (`setup`), i.e. once
     per worker process and stage, and called on batches of `batch_size`
@@ -65,9 +76,12 @@ class WriteShardFn(beam.DoFn):
     (dead letters gathered into `failures.jsonl` at the end).
     """
 
-    def __init__(self, cache_dir, extractor_file, plan, batch_size, video_options):
-        self.cache_dir, self.extractor_file, self.plan = (
+    def __init__(
+        self, cache_dir, inputs_file, extractor_file, plan, batch_size, video_options
+    ):
+        self.cache_dir, self.inputs_file, self.extractor_file, self.plan = (
             cache_dir,
+            inputs_file,
             extractor_file,
             plan,
         )
@@ -84,12 +98,12 @@ class WriteShardFn(beam.DoFn):
         if not self._loaded:  # Metrics are reported from process(), not setup().
             self._loads.inc()
             self._loaded = True
-        shard, inputs = element
+        shard, offset, size = element
         summary = write_video_shard(
             self.cache_dir,
             self.plan,
             shard,
-            sorted(inputs, key=lambda pair: pair[0]),
+            read_inputs(self.inputs_file, offset, size),
             self._extractor,
             batch_size=self.batch_size,
             video_options=self.video_options,
@@ -99,24 +113,13 @@ class WriteShardFn(beam.DoFn):
         yield {key: summary[key] for key in ("shard", "num_examples", "num_bytes")}
 
 
-def build_pipeline(
-    pipeline, inputs_file, pending, write_fn, *, cache_dir, plan, count, verify
-):
-    """inputs.jsonl -> shards of pending inputs -> written shards -> cache_info.json."""
-    per_shard = plan["examples_per_shard"]
-    pending = frozenset(pending)
-    shards = (
-        pipeline
-        | "Read inputs.jsonl" >> beam.io.ReadFromText(inputs_file)
-        | "Parse" >> beam.Map(_parse_input)
-        | "Keep pending shards"
-        >> beam.Filter(lambda row: row[0] // per_shard in pending)
-        | "Key by shard" >> beam.Map(lambda row: (row[0] // per_shard, row))
-        | "Group into shards" >> beam.GroupByKey()
-    )
-    written = shards | "Decode, extract, write" >> beam.ParDo(write_fn)
+def build_pipeline(pipeline, shards, write_fn, *, cache_dir, plan, count, verify):
+    """Shard slices -> written shards -> `cache_info.json`, once, at the end."""
     return (
-        written
+        pipeline
+        | "Shards to write" >> beam.Create(shards)
+        | "Spread over workers" >> beam.Reshuffle()
+        | "Decode, extract, write" >> beam.ParDo(write_fn)
         | "After every shard" >> beam.combiners.ToList()
         | "Write cache_info.json"
         >> beam.Map(

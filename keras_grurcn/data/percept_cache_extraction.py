@@ -5,9 +5,15 @@ pipeline calls `write_video_shard` on its workers, one shard per element.
 Either way the shard's records, summary and failures come from this code.
 """
 
+import dataclasses
+import os
+import tempfile
+
 import numpy as np
+import tensorflow as tf
 
 from keras_grurcn.data.decode_report import DecodeReport
+from keras_grurcn.data.decode_report import logger
 from keras_grurcn.data.percept_cache_shards import ShardWriter
 from keras_grurcn.data.video_dataset import video_dataset
 
@@ -115,6 +121,10 @@ def video_shard_batches(
 ):
     """A shard's decoded videos as `write_shard` batches, and their failures.
 
+    Videos on object storage (a `tf.io.gfile` URL such as `gs://...`) are
+    copied to a temporary folder for the shard's lifetime, since FFmpeg
+    reads local files.
+
     Args:
         indexed_entries: `(index, VideoEntry)` pairs of the shard, in order.
         batch_size: clips per batch.
@@ -128,18 +138,30 @@ def video_shard_batches(
     report = DecodeReport() if error_report is None else error_report
     indices = [int(index) for index, _ in indexed_entries]
     entries = [entry for _, entry in indexed_entries]
+    originals, copy_problems = {}, {}
 
     def batches():
         if not entries:
             return
+        with tempfile.TemporaryDirectory(prefix="keras_grurcn_videos_") as folder:
+            staged = [
+                (position, _staged(entry, position, folder, originals, copy_problems))
+                for position, entry in enumerate(entries)
+            ]
+            yield from decoded([(p, e) for p, e in staged if e is not None])
+
+    def decoded(staged):
+        if not staged:
+            return
         dataset = video_dataset(
-            entries,
+            [entry for _, entry in staged],
             batch_size=batch_size,
             target="index",
             error_report=report,
             **video_options,
         )
-        for frames, positions in dataset.as_numpy_iterator():
+        for frames, rows in dataset.as_numpy_iterator():
+            positions = [staged[row][0] for row in rows]
             metadata = [
                 {
                     "label": entries[p].label,
@@ -150,7 +172,28 @@ def video_shard_batches(
             ]
             yield [indices[p] for p in positions], frames, metadata
 
-    return batches(), lambda: dict(list(report.failures))
+    def failure_reasons():
+        reasons = {
+            originals.get(path, path): why for path, why in list(report.failures)
+        }
+        return {**reasons, **copy_problems}
+
+    return batches(), failure_reasons
+
+
+def _staged(entry, position, folder, originals, copy_problems):
+    """The entry, or for a remote video one of its local copy (None if it fails)."""
+    if "://" not in entry.path:
+        return entry
+    local = os.path.join(folder, f"{position:05d}_{os.path.basename(entry.path)}")
+    try:
+        tf.io.gfile.copy(entry.path, local, overwrite=True)
+    except tf.errors.OpError as error:
+        copy_problems[entry.path] = f"could not be copied to decode it: {error.message}"
+        logger.warning("Skipped video %s: %s", entry.path, copy_problems[entry.path])
+        return None
+    originals[local] = entry.path
+    return dataclasses.replace(entry, path=local)
 
 
 def write_video_shard(

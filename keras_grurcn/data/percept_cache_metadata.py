@@ -37,10 +37,15 @@ class PerceptCacheError(ValueError):
     Examples:
 
     ```python
+    import json, os
+
+    os.makedirs("/tmp/crafted", exist_ok=True)
+    with open("/tmp/crafted/cache_info.json", "w") as file:
+        json.dump({"levels": {"pool2": [10**9, 10**9]}}, file)
     try:
-        keras_grurcn.data.read_cache_info("/tmp/cache")
+        keras_grurcn.data.read_cache_info("/tmp/crafted")
     except keras_grurcn.data.PerceptCacheError as error:
-        print(error.path, error.problem)
+        print(error.path, error.problem)  # ...: the file lacks dtype, ...
     ```
     """
 

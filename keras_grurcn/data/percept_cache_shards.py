@@ -40,12 +40,16 @@ def resolve_verify(verify, cache_dir):
     return verify
 
 
-def write_text(path, text):
+def write_bytes(path, content):
     """Write a file atomically (a reader sees the old file or the new one)."""
     partial = f"{path}.partial-{uuid.uuid4().hex[:8]}"
-    with tf.io.gfile.GFile(partial, "w") as file:
-        file.write(text)
+    with tf.io.gfile.GFile(partial, "wb") as file:
+        file.write(content)
     tf.io.gfile.rename(partial, path, overwrite=True)
+
+
+def write_text(path, text):
+    write_bytes(path, text.encode())
 
 
 def write_json(path, content):
