@@ -12,7 +12,7 @@ demo: install
 	$(PYTHON) -m keras_grurcn demo
 
 test:
-	$(PIP) -c .ci/constraints.txt -e ".[cpu,video,plots,captions,test]"
+	$(PIP) -c .ci/constraints.txt -e ".[cpu,video,plots,captions,beam,test]"
 	$(PYTHON) -m ruff check keras_grurcn tests benchmarks scripts
 	$(PYTHON) -m ruff format --check keras_grurcn tests benchmarks scripts
 	$(PYTHON) -m pytest -n 2 tests

@@ -106,12 +106,22 @@ def main():
     parser.add_argument("--epochs", type=int, default=DemoConfig.epochs)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument(
+        "--dtypes", nargs="+", choices=data.PERCEPT_DTYPES, default=data.PERCEPT_DTYPES
+    )
+    parser.add_argument(
         "--output", default=os.path.join(RESULTS, "percept_storage_accuracy.json")
     )
     args = parser.parse_args()
     config = DemoConfig(num_clips=args.clips, epochs=args.epochs)
     size = (config.image_size,) * 2
-    result = {"config": {**vars(args), "levels": list(config.levels)}, "dtypes": {}}
+    result = {
+        "config": {
+            **vars(args),
+            "dtypes": list(args.dtypes),
+            "levels": list(config.levels),
+        },
+        "dtypes": {},
+    }
     with tempfile.TemporaryDirectory() as workdir:
         data.write_motion_videos(
             os.path.join(workdir, "videos"),
@@ -128,7 +138,7 @@ def main():
         extractor = keras.Model(
             frames, FramePercepts("vgg16", [*config.levels, "fc7"], None, size)(frames)
         )
-        for dtype in data.PERCEPT_DTYPES:
+        for dtype in args.dtypes:
             caches, bytes_on_disk = {}, 0
             for split, split_entries in splits.items():
                 caches[split] = os.path.join(workdir, dtype, split)
