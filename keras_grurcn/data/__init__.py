@@ -1,8 +1,9 @@
 """Video data for GRU-RCN: decoding, datasets, optical flow and cached percepts.
 
-Everything here reads files already on disk; nothing downloads. Video
-decoding uses PyAV and OpenCV (`pip install keras-grurcn[video]`), the
-pipelines use `tf.data`.
+Everything here reads files already on disk (or on object storage through
+`tf.io.gfile`); nothing downloads. Video decoding uses PyAV and OpenCV
+(`pip install keras-grurcn[video]`), the pipelines use `tf.data`, and
+`write_percept_cache_beam` Apache Beam (`pip install keras-grurcn[beam]`).
 """
 
 from keras_grurcn.data.check_videos import check_videos

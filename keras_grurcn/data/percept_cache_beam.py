@@ -6,6 +6,8 @@ DirectRunner on one machine, Dataflow, Flink or Spark on many. Apache Beam
 is optional: `pip install "keras-grurcn[beam]"`.
 """
 
+import logging
+
 from keras_grurcn.data.percept_cache_format import cache_path
 from keras_grurcn.data.percept_cache_format import read_cache_info
 from keras_grurcn.data.percept_cache_plan import finalize_cache
@@ -15,6 +17,8 @@ from keras_grurcn.data.percept_cache_plan import prepare_plan
 from keras_grurcn.data.percept_cache_shards import resolve_verify
 from keras_grurcn.data.percept_cache_shards import write_bytes
 from keras_grurcn.data.percept_cache_sources import VideoSource
+
+logger = logging.getLogger("keras_grurcn.data")
 
 INPUTS = "inputs.jsonl"
 BEAM_RUNNERS = {
@@ -212,14 +216,25 @@ def write_percept_cache_beam(
     write_fn = transforms.WriteShardFn(
         output_dir, inputs_file, str(extractor_file), plan, batch_size, video_options
     )
-    with beam.Pipeline(options=options) as pipeline:
-        transforms.build_pipeline(
-            pipeline,
-            shards,
-            write_fn,
-            cache_dir=output_dir,
-            plan=plan,
-            count=count,
-            verify=verify,
-        )
+    pipeline = beam.Pipeline(options=options)
+    transforms.build_pipeline(
+        pipeline,
+        shards,
+        write_fn,
+        cache_dir=output_dir,
+        plan=plan,
+        count=count,
+        verify=verify,
+    )
+    result = pipeline.run()
+    result.wait_until_finish()
+    totals = transforms.counter_totals(result)
+    logger.info(
+        "Beam wrote %d shards: %d clips, %d videos failed (failures.jsonl); "
+        "the extractor was loaded %d times.",
+        len(shards),
+        totals.get("clips_written", 0),
+        totals.get("videos_failed", 0),
+        totals.get("extractor_loads", 0),
+    )
     return read_cache_info(output_dir)

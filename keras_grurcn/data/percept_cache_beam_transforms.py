@@ -113,6 +113,22 @@ class WriteShardFn(beam.DoFn):
         yield {key: summary[key] for key in ("shard", "num_examples", "num_bytes")}
 
 
+def counter_totals(result):
+    """`{counter name: value}` of this package's Beam counters in a run."""
+    from apache_beam.metrics.metric import MetricsFilter
+
+    query = result.metrics().query(MetricsFilter().with_namespace(NAMESPACE))
+    totals = {}
+    for counter in query["counters"]:
+        # Committed where the runner reports it, else attempted.
+        value = (
+            counter.committed if counter.committed is not None else counter.attempted
+        )
+        name = counter.key.metric.name
+        totals[name] = totals.get(name, 0) + value
+    return totals
+
+
 def build_pipeline(pipeline, shards, write_fn, *, cache_dir, plan, count, verify):
     """Shard slices -> written shards -> `cache_info.json`, once, at the end."""
     return (

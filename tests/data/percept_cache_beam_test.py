@@ -2,7 +2,9 @@
 
 import dataclasses
 import json
+import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -45,20 +47,37 @@ def videos(folder_tree, bad_videos, tmp_path_factory):
     return mixed
 
 
+class _Lines(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
 @pytest.fixture(scope="module")
 def caches(videos, tmp_path_factory):
     root = tmp_path_factory.mktemp("caches")
     extractor_file = saved_tiny_extractor(root / "extractor.keras")
-    write_percept_cache_beam(
-        videos,
-        extractor_file,
-        root / "beam",
-        pipeline_options=["direct_num_workers=2"],
-        **CLIPS,
-    )
+    log, logger = _Lines(), logging.getLogger("keras_grurcn.data")
+    logger.addHandler(log)
+    level, logger.level = logger.level, logging.INFO
+    try:
+        write_percept_cache_beam(
+            videos,
+            extractor_file,
+            root / "beam",
+            pipeline_options=["direct_num_workers=2"],
+            **CLIPS,
+        )
+    finally:
+        logger.removeHandler(log)
+        logger.setLevel(level)
     extractor = keras.saving.load_model(extractor_file)
     write_percept_cache(videos, extractor, root / "inprocess", progress=False, **CLIPS)
-    return {"root": root, "extractor": extractor_file}
+    summary = [line for line in log.lines if line.startswith("Beam wrote")]
+    return {"root": root, "extractor": extractor_file, "summary": summary}
 
 
 def _failures(cache_dir):
@@ -77,6 +96,12 @@ def test_direct_runner_with_two_workers_writes_the_in_process_cache(caches):
     assert [s["num_examples"] for s in beam_info["shards"]] == [
         s["num_examples"] for s in inprocess_info["shards"]
     ]
+    # Beam's counters: 6 shards written by 2 workers, the model loaded once
+    # per worker process, not once per shard.
+    (summary,) = caches["summary"]
+    loads = int(re.search(r"loaded (\d+) times", summary).group(1))
+    assert "6 shards: 8 clips, 8 videos failed" in summary
+    assert 1 <= loads <= 2, summary
 
 
 def test_hostile_files_land_in_failures_jsonl(caches, videos):
