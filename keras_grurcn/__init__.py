@@ -10,6 +10,7 @@ from keras_grurcn import layers
 from keras_grurcn import metrics
 from keras_grurcn import models
 from keras_grurcn import percepts
+from keras_grurcn import saving
 from keras_grurcn.layers import ConvGRU1D
 from keras_grurcn.layers import ConvGRU2D
 from keras_grurcn.layers import ConvGRU3D
@@ -31,6 +32,7 @@ __all__ = [
     "models",
     "percepts",
     "predict_frames",
+    "saving",
 ]
 
 # TensorFlow-only entry points, imported on first use so that

@@ -26,6 +26,7 @@ PUBLIC_MODULES = (
     "keras_grurcn.models",
     "keras_grurcn.captioning",
     "keras_grurcn.metrics",
+    "keras_grurcn.saving",
     "keras_grurcn.data",
     "keras_grurcn.training",
     "keras_grurcn.export",

@@ -211,7 +211,7 @@ def run_train(args):
         config, args.workdir, model_fn, unbatched(train_cache), unbatched(val_cache)
     )
     # The end-to-end model (frames in): the cache's backbone + trained layers.
-    import keras
+    from keras_grurcn.saving import load_model
 
     end_to_end = models.build_model(
         name,
@@ -222,7 +222,7 @@ def run_train(args):
         image_size=(extraction["image_size"],) * 2,
         **build,
     )
-    extractor = keras.saving.load_model(os.path.join(train_cache, EXTRACTOR))
+    extractor = load_model(os.path.join(train_cache, EXTRACTOR))
     models.transfer_weights(extractor, end_to_end)
     models.transfer_weights(model, end_to_end)
     frames_model_path = os.path.join(args.workdir, "final_frames.keras")
@@ -236,8 +236,9 @@ def run_evaluate(args):
     import keras
 
     from keras_grurcn import data
+    from keras_grurcn.saving import load_model
 
-    model = keras.saving.load_model(args.model)
+    model = load_model(args.model)
     levels = [tensor.name for tensor in model.inputs if tensor.name != "tokens"]
     if "tokens" in [tensor.name for tensor in model.inputs]:
         _evaluate_captioner(model, levels, args)
@@ -282,11 +283,10 @@ def _evaluate_captioner(model, levels, args):
 
 
 def run_export(args):
-    import keras
-
     from keras_grurcn import export
+    from keras_grurcn.saving import load_model
 
-    model = keras.saving.load_model(args.model)
+    model = load_model(args.model)
     class_names = args.class_names.split(",") if args.class_names else None
     path = export.export_saved_model(
         model, args.out, class_names=class_names, overwrite=args.overwrite
@@ -304,11 +304,10 @@ def _classifier(path):
             key: value.numpy()
             for key, value in signature(frames=tf.constant(frames)).items()
         }
-    import keras
-
     from keras_grurcn import export
+    from keras_grurcn.saving import load_model
 
-    model = keras.saving.load_model(path)
+    model = load_model(path)
     return lambda frames: {"probabilities": export.predict_frames(model, frames)}
 
 
@@ -346,11 +345,10 @@ def run_caption(args):
                 (os.path.basename(video), outputs["caption"].numpy()[0].decode())
             )
     else:
-        import keras
-
         from keras_grurcn.captioning import caption_frames
+        from keras_grurcn.saving import load_model
 
-        model = keras.saving.load_model(args.model)
+        model = load_model(args.model)
         for video in args.videos:
             result = caption_frames(model, data.read_video(video)[None])
             rows.append((os.path.basename(video), result["captions"][0]))

@@ -52,11 +52,10 @@ def extract_command(args):
 
 def _extractor(args, build_extractor, extraction):
     """The saved extractor of a started cache in `--out`, else a new one."""
-    import keras
     import tensorflow as tf
 
-    import keras_grurcn  # noqa: F401 - registers the layers of the saved model.
     from keras_grurcn.cli.main import CommandError  # main imports this module.
+    from keras_grurcn.saving import load_model
 
     path = os.path.join(args.out, EXTRACTOR)
     settings_path = os.path.join(args.out, EXTRACTION_INFO)
@@ -71,7 +70,7 @@ def _extractor(args, build_extractor, extraction):
                 f"--out {args.out!r} holds a cache extracted with other "
                 f"{', '.join(changed)}; use an empty folder or the same settings."
             )
-        return keras.saving.load_model(path, safe_mode=True, compile=False), path
+        return load_model(path, compile=False), path
     tf.io.gfile.makedirs(args.out)
     extractor = build_extractor()
     extractor.save(path)

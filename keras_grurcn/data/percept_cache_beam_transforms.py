@@ -20,19 +20,19 @@ NAMESPACE = "keras_grurcn"
 
 
 def load_extractor(extractor_file):
-    """The saved Keras extractor, loaded in safe mode (no pickled code).
+    """The saved Keras extractor, loaded as data (`keras_grurcn.saving.load_model`).
 
-    A remote file (`gs://...`) is copied to a local temporary file first.
+    Safe mode, and a config check that refuses anything carrying code, so a
+    cache folder's `extractor.keras` cannot run code on the workers. A
+    remote file (`gs://...`) is copied to a local temporary file first.
     """
-    import keras
-
-    import keras_grurcn  # noqa: F401 - registers the package's layers.
+    from keras_grurcn.saving import load_model
 
     if "://" in str(extractor_file):
         local = os.path.join(tempfile.mkdtemp(), os.path.basename(extractor_file))
         tf.io.gfile.copy(extractor_file, local, overwrite=True)
         extractor_file = local
-    return keras.saving.load_model(extractor_file, safe_mode=True, compile=False)
+    return load_model(extractor_file, compile=False)
 
 
 def input_row(index, entry):
