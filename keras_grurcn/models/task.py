@@ -173,11 +173,16 @@ class Task(keras.Model):
         preprocessor = None
         if _has_file(preset, preset_io.PREPROCESSOR_CONFIG_FILE):
             preprocessor = Preprocessor.from_preset(preset, load_weights=load_weights)
+        task_class = preset_io.serialized_class(preset, preset_io.TASK_CONFIG_FILE, cls)
         task = preset_io.load_serialized(
             preset,
             preset_io.TASK_CONFIG_FILE,
             cls,
-            overrides={"backbone": backbone, "preprocessor": preprocessor, **kwargs},
+            overrides={
+                "backbone": backbone,
+                "preprocessor": preprocessor,
+                **task_class.head_overrides(kwargs),
+            },
         )
         new_head = any(key in kwargs for key in task.head_arguments)
         if (
@@ -196,6 +201,11 @@ class Task(keras.Model):
     # Constructor arguments that change the head's shape: given to
     # `from_preset`, they start a fresh head instead of loading its weights.
     head_arguments = ()
+
+    @classmethod
+    def head_overrides(cls, kwargs):
+        """`from_preset`'s overrides, completed so they replace the saved head."""
+        return dict(kwargs)
 
     def parts(self):
         """The backbone and preprocessor, saved in their own preset files."""
