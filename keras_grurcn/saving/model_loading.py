@@ -75,8 +75,13 @@ def _refusal(node):
     )
 
 
-def _first_refusal(config):
-    """Walks the whole config (iteratively: nesting depth is the file's choice)."""
+def code_carrying_object(config):
+    """Why a serialized config must not be built (the first object that
+    carries or fetches code), or None.
+
+    Walks the whole config (iteratively: nesting depth is the file's
+    choice); `load_model` and the preset loader both call it.
+    """
     stack = [config]
     while stack:
         node = stack.pop()
@@ -163,7 +168,7 @@ def load_model(path, *, compile=True):
         raise FileNotFoundError(f"{path}: no such .keras file.")
     if not zipfile.is_zipfile(path):
         raise ValueError(f"{path}: not a .keras file (not a zip archive).")
-    reason = _first_refusal(_read_config(path))
+    reason = code_carrying_object(_read_config(path))
     if reason:
         raise ValueError(
             f"{path}: refused to load: it carries {reason}. keras_grurcn loads "

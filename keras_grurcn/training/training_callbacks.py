@@ -16,7 +16,7 @@ def is_chief(strategy):
 
     ```python
     strategy = keras_grurcn.training.get_strategy("default")
-    keras_grurcn.training.is_chief(strategy)  # True
+    keras_grurcn.training.training_callbacks.is_chief(strategy)  # True
     ```
     """
     resolver = getattr(strategy, "cluster_resolver", None)
@@ -45,6 +45,7 @@ def workdir_paths(workdir):
         "tensorboard": os.path.join(workdir, "tensorboard"),
         "history": os.path.join(workdir, "history.csv"),
         "final_model": os.path.join(workdir, "final.keras"),
+        "preset": os.path.join(workdir, "preset"),
         "metrics": os.path.join(workdir, "metrics.json"),
     }
 
@@ -66,9 +67,13 @@ def build_callbacks(config, workdir, strategy):
     Examples:
 
     ```python
-    config = keras_grurcn.training.TrainingConfig(strategy="default")
+    config = keras_grurcn.training.TrainingConfig(
+        strategy="default", monitor="val_accuracy"
+    )
     strategy = keras_grurcn.training.get_strategy("default")
-    callbacks = keras_grurcn.training.build_callbacks(config, "/tmp/run", strategy)
+    callbacks = keras_grurcn.training.training_callbacks.build_callbacks(
+        config, "/tmp/run", strategy
+    )
     ```
     """
     paths = workdir_paths(workdir)
@@ -77,6 +82,11 @@ def build_callbacks(config, workdir, strategy):
     if not chief:
         task = strategy.cluster_resolver
         backup_dir = os.path.join(backup_dir, f"{task.task_type}-{task.task_id}")
+    if config.monitor == "auto":
+        raise ValueError(
+            "build_callbacks: resolve TrainingConfig.monitor='auto' for the "
+            "model first (`fit_with_callbacks` does)."
+        )
     mode = "max" if config.monitor == "val_accuracy" else "min"
     callbacks = [keras.callbacks.BackupAndRestore(backup_dir, save_freq="epoch")]
     # Before the loggers: ReduceLROnPlateau adds `learning_rate` to the logs.

@@ -15,7 +15,7 @@ from keras_grurcn.cli import main
 from tests.data.crafted_videos import avi_announcing
 from tests.data.crafted_videos import repeated_frame_avi
 from tests.saving.crafted_models import lambda_model_file
-from tests.training.tiny_classifiers import conv3d_classifier
+from tests.training.tiny_classifiers import grurcn_classifier
 
 
 def _one_error_line(capsys, command):
@@ -118,7 +118,7 @@ def test_extract_skips_absurd_headers_and_caches_the_rest(
 @pytest.fixture(scope="module")
 def tiny_frames_model(tmp_path_factory):
     path = str(tmp_path_factory.mktemp("model") / "tiny.keras")
-    conv3d_classifier().save(path)
+    grurcn_classifier().save(path)
     return path
 
 

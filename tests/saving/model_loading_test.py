@@ -67,7 +67,6 @@ def test_a_zoo_model_with_registered_layers_loads(tmp_path):
 
     model = build_model(
         "grurcn",
-        inputs="percepts",
         backbone_weights=None,
         num_frames=2,
         image_size=(32, 32),
