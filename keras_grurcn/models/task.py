@@ -6,6 +6,11 @@ from keras_grurcn.models.backbone import Backbone
 from keras_grurcn.preprocessing.preprocessor import Preprocessor
 from keras_grurcn.preprocessing.video_preprocessor import FRAMES
 from keras_grurcn.saving import preset_io
+from keras_grurcn.saving.nested_parts import deserialize_parts
+from keras_grurcn.saving.nested_parts import serialize_parts
+
+# The parts a task is made of, saved in their own preset files.
+PARTS = ("backbone", "preprocessor")
 
 
 @keras.saving.register_keras_serializable(package="keras_grurcn")
@@ -122,23 +127,11 @@ class Task(keras.Model):
 
     def get_config(self):
         # Not chained to `keras.Model`: tasks are rebuilt from their parts.
-        return {
-            "backbone": keras.saving.serialize_keras_object(self.backbone),
-            "preprocessor": (
-                None
-                if self.preprocessor is None
-                else keras.saving.serialize_keras_object(self.preprocessor)
-            ),
-            "name": self.name,
-        }
+        return {**serialize_parts(self, PARTS), "name": self.name}
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        for key in ("backbone", "preprocessor"):
-            if isinstance(config.get(key), dict):
-                config[key] = keras.saving.deserialize_keras_object(config[key])
-        return cls(**config)
+        return cls(**deserialize_parts(config, PARTS))
 
     @classmethod
     def from_preset(cls, preset, load_weights=True, **kwargs):
@@ -217,7 +210,7 @@ class Task(keras.Model):
             self,
             preset_dir,
             preset_io.TASK_CONFIG_FILE,
-            exclude=("backbone", "preprocessor"),
+            exclude=PARTS,
         )
         preset_io.save_weights(
             self, preset_dir, preset_io.TASK_WEIGHTS_FILE, objects_to_skip=self.parts()
