@@ -17,6 +17,12 @@ working differently.
   `keras.layers.RNN` pre-draws those masks before its loop (which keeps the
   loop stateless on JAX) only for cells that are instances of this class, so
   a look-alike would silently lose dropout.
+- `SafeModeScope`: `keras.src.saving.serialization_lib.SafeModeScope`.
+  `SafeModeScope(True)` forces safe-mode deserialization for everything built
+  inside it, even after a user called
+  `keras.config.enable_unsafe_deserialization()`; Keras has no public
+  equivalent (`deserialize_keras_object(safe_mode=True)` yields to that
+  global switch). Used by `keras_grurcn.saving`.
 - `TestCase` (tests only, imported on first use): `keras.src.testing.TestCase`
   with `run_layer_test`, the harness Keras runs on its own layers.
 """
@@ -44,6 +50,11 @@ try:
 except ImportError as error:  # pragma: no cover - depends on the Keras release
     raise _missing("keras.src.layers.rnn.dropout_rnn_cell.DropoutRNNCell") from error
 
+try:
+    from keras.src.saving.serialization_lib import SafeModeScope
+except ImportError as error:  # pragma: no cover - depends on the Keras release
+    raise _missing("keras.src.saving.serialization_lib.SafeModeScope") from error
+
 
 def __getattr__(name):
     # The test harness imports pytest and absl: only load it when asked.
@@ -56,4 +67,4 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["CHECKED_KERAS_VERSION", "DropoutRNNCell", "rnn"]
+__all__ = ["CHECKED_KERAS_VERSION", "DropoutRNNCell", "SafeModeScope", "rnn"]

@@ -67,6 +67,18 @@ PRESETS = {
 }
 
 
+def list_presets():
+    """The names of the built-in presets: the paper's settings, untrained.
+
+    Examples:
+
+    ```python
+    keras_grurcn.list_presets()  # ('ucf101_grurcn', ...)
+    ```
+    """
+    return tuple(PRESETS)
+
+
 def get_preset(name):
     """Returns a copy of a preset, or raises a ValueError listing them."""
     if name not in PRESETS:

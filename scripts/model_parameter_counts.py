@@ -27,8 +27,8 @@ def main():
     parser.add_argument("models", nargs="*", help="default: every classifier")
     names = parser.parse_args().models or [
         name
-        for name, entry in keras_grurcn.models.MODELS.items()
-        if entry.task == "classification"
+        for name in keras_grurcn.list_models()
+        if keras_grurcn.models.model_task(name) == "classification"
     ]
     print(f"{'model':<22} {'total':>13} {'trainable':>13}")
     for name in names:

@@ -3,9 +3,9 @@
 The public API is what the package's `__all__` lists export. Each
 ```python block of a docstring is executed in a namespace holding `np`,
 `tf`, `keras`, `keras_grurcn`, the documented object under its own name,
-and the few objects the examples take as given (`model`: a tiny frame
-classifier; `entries`: synthetic videos on disk; `model_fn`, `train_ds`,
-`val_ds`). Examples write under `/tmp/...`; the test redirects those paths
+and the few objects the examples take as given (`model`: a tiny GRU-RCN
+classifier task; `entries`: synthetic videos on disk; `model_fn`,
+`train_ds`, `val_ds`). Examples write under `/tmp/...`; the test redirects those paths
 to its own temporary folder.
 """
 
@@ -23,9 +23,11 @@ PUBLIC_MODULES = (
     "keras_grurcn",
     "keras_grurcn.layers",
     "keras_grurcn.percepts",
+    "keras_grurcn.preprocessing",
     "keras_grurcn.models",
     "keras_grurcn.captioning",
     "keras_grurcn.metrics",
+    "keras_grurcn.saving",
     "keras_grurcn.data",
     "keras_grurcn.training",
     "keras_grurcn.export",
@@ -65,13 +67,16 @@ WITH_EXAMPLES = sorted(name for name, obj in API.items() if examples(obj))
 
 
 def tiny_frame_classifier(num_classes=3):
-    """Frames `(batch, 2, 16, 16, 3)` in [0, 255] to class probabilities."""
-    frames = keras.Input((2, 16, 16, 3), name="frames")
-    x = keras.layers.Rescaling(1 / 255.0)(frames)
-    x = keras.layers.Conv3D(4, (1, 3, 3), activation="relu")(x)
-    x = keras.layers.GlobalAveragePooling3D()(x)
-    probabilities = keras.layers.Dense(num_classes, activation="softmax")(x)
-    return keras.Model(frames, probabilities)
+    """A tiny task of the zoo: frames `(batch, 2, 32, 32, 3)` to probabilities."""
+    return keras_grurcn.build_model(
+        "grurcn",
+        class_names=["walk", "run", "jump"][:num_classes],
+        backbone_weights=None,
+        num_frames=2,
+        image_size=32,
+        levels=["pool1"],
+        hidden_maps=2,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +99,7 @@ def given(example_folder):
     ]
     (motion / "clips.csv").write_text("\n".join(rows) + "\n")
     clips = tf.data.Dataset.from_tensor_slices(
-        (np.zeros((4, 2, 16, 16, 3), "uint8"), np.arange(4, dtype="int32") % 3)
+        (np.zeros((4, 2, 32, 32, 3), "uint8"), np.arange(4, dtype="int32") % 3)
     )
     return {
         "tf": tf,

@@ -5,7 +5,6 @@ import os
 
 import numpy as np
 
-from keras_grurcn.captioning.caption_videos import caption_videos
 from keras_grurcn.metrics.caption_scores import caption_scores
 
 NUM_EXAMPLES = 5
@@ -69,7 +68,6 @@ def evaluate_captioner(
     model,
     videos,
     references=None,
-    vocabulary=None,
     beam_width=5,
     output_dir=None,
     max_length=30,
@@ -80,7 +78,7 @@ def evaluate_captioner(
     """Captions every video and scores the captions with coco-caption metrics.
 
     Args:
-        model: a captioner from `build_grurcn_captioner`.
+        model: a `keras_grurcn.VideoCaptioner`.
         videos: a dict `{video_id: clip}` (a clip is frames `[T, H, W, 3]`
             or a dict of per-level percepts), or an iterable of
             `(video_inputs, video_ids)` batches such as
@@ -92,12 +90,11 @@ def evaluate_captioner(
             (videos are then numbered "0", "1", ... in order).
         references: `{video_id: [str, ...]}`, the ground-truth captions, or
             `None` when `videos` carries them.
-        vocabulary: see `caption_videos` (defaults to the model's).
         beam_width: beams per video (1: greedy).
         output_dir: when given, `scores.json` and `captions.jsonl` (one
             line per video: `id`, `caption`, `references`) are written
             there.
-        max_length, length_penalty: see `caption_videos`.
+        max_length, length_penalty: see `VideoCaptioner.generate`.
         meteor, tokenizer: see `keras_grurcn.metrics.caption_scores`.
 
     Returns:
@@ -110,12 +107,10 @@ def evaluate_captioner(
     Examples:
 
     ```python
-    import numpy as np
     from keras_grurcn.captioning import CaptionVocabulary, evaluate_captioner
-    from keras_grurcn.models import build_model
 
     vocabulary = CaptionVocabulary.build(["a red square moves left"])
-    model = build_model(
+    model = keras_grurcn.build_model(
         "grurcn_captioner", vocabulary=vocabulary, backbone_weights=None,
         num_frames=4, image_size=32, levels=["pool1"], hidden_maps=4,
         embedding_dim=8, units=16, attention_units=8,
@@ -152,10 +147,8 @@ def evaluate_captioner(
             raise ValueError(
                 f"evaluate_captioner: videos {unknown[:5]} have no references."
             )
-        result = caption_videos(
-            model,
+        result = model.generate(
             video_inputs,
-            vocabulary=vocabulary,
             beam_width=beam_width,
             max_length=max_length,
             length_penalty=length_penalty,

@@ -1,19 +1,17 @@
 """What each `grurcn` subcommand does, given its parsed arguments.
 
 Every function here is a thin adapter from `argparse.Namespace` to the
-library (`keras_grurcn.data`, `.models`, `.training`, `.export`,
-`.captioning`), so the work itself stays importable and tested.
+library (`keras_grurcn.data`, `.models`, `.training`, `.export`), so the work
+itself stays importable and tested.
 """
 
-import json
 import os
 
-from keras_grurcn.cli.main import CommandError
+from keras_grurcn.cli.command_error import CommandError
 from keras_grurcn.cli.reporting import print_table
 from keras_grurcn.cli.video_sources import video_entries
 
-EXTRACTION_INFO = "extraction.json"
-EXTRACTOR = "extractor.keras"
+CAPTION_LENGTH = 30  # Yao et al.'s longest caption, <bos> and <eos> included.
 
 
 def run_demo(args):
@@ -61,10 +59,8 @@ def run_prepare(args):
 
 
 def run_extract(args):
-    import keras
-
-    from keras_grurcn import data
-    from keras_grurcn.percepts import FramePercepts
+    from keras_grurcn.cli.percept_extraction import extract
+    from keras_grurcn.preprocessing import VideoPreprocessor
 
     entries, class_names = video_entries(
         args.videos,
@@ -77,43 +73,26 @@ def run_extract(args):
         raise CommandError(
             f"--videos {args.videos!r}: no videos found for {args.subset}."
         )
-    size = (args.image_size, args.image_size)
-    levels = args.levels.split(",") if args.levels else None
-    frames = keras.Input((args.frames, *size, 3), name="frames")
-    # Named as the zoo names its percepts layer, so `train` can move these
-    # exact backbone weights into the end-to-end model it exports.
-    percepts = FramePercepts(
-        args.backbone,
-        levels,
-        args.backbone_weights,
-        size,
-        name=f"{args.backbone}_percepts",
-    )
-    extractor = keras.Model(frames, percepts(frames))
-    info = data.write_percept_cache(
-        entries,
-        extractor,
-        args.out,
-        num_frames=args.frames,
-        image_size=args.image_size,
-        batch_size=args.batch_size,
-    )
-    extractor.save(os.path.join(args.out, EXTRACTOR))
-    # What `grurcn train` needs to rebuild the matching percepts inputs.
-    with open(os.path.join(args.out, EXTRACTION_INFO), "w") as file:
-        json.dump(
-            {
-                "backbone": args.backbone,
-                "image_size": args.image_size,
-                "num_frames": args.frames,
-                "class_names": list(class_names) if class_names else None,
-            },
-            file,
-            indent=2,
+
+    def build_preprocessor():
+        # Saved with the cache: models trained on it are built around it
+        # (same CNN weights, sampling and resizing).
+        return VideoPreprocessor(
+            args.backbone,
+            levels=args.levels.split(",") if args.levels else None,
+            backbone_weights=args.backbone_weights,
+            num_frames=args.frames,
+            image_size=args.image_size,
+            name="preprocessor",
         )
-    print(
-        f"Cached percepts of {info.get('num_examples', len(entries))} clips in {args.out}"
+
+    info = extract(args, entries, build_preprocessor, class_names)
+    failed = (
+        f", {info['num_failures']} failed (failures.jsonl)"
+        if info["num_failures"]
+        else ""
     )
+    print(f"Cached percepts of {info['num_examples']} clips in {args.out}{failed}")
 
 
 def _cache_pair(args):
@@ -138,38 +117,24 @@ def _cache_pair(args):
 
 
 def run_train(args):
+    import functools
+
     from keras_grurcn import data
     from keras_grurcn import models
     from keras_grurcn import training
     from keras_grurcn.presets import get_preset
 
+    # Nothing here may start TensorFlow before `train_and_evaluate` creates
+    # the strategy (multi-worker training needs that order): the model, the
+    # vocabulary and the datasets are built by the functions it calls.
     train_cache, val_cache = _cache_pair(args)
-    cached_levels = data.read_cache_info(train_cache)["levels"]
-    extraction_path = os.path.join(train_cache, EXTRACTION_INFO)
-    if not os.path.exists(extraction_path):
-        raise CommandError(
-            f"{extraction_path} is missing: train reads caches written by `grurcn extract`."
-        )
-    with open(extraction_path) as file:
-        extraction = json.load(file)
+    class_names = data.read_cache_class_names(train_cache)
     if args.preset:
         preset = get_preset(args.preset)
         name, build, defaults = preset["model"], preset["build"], preset["train"]
     else:
         name, build, defaults = args.model, {}, {}
-    task = models.MODELS[name].task if name in models.MODELS else None
-    if (
-        task != "captioning"
-        and "num_classes" not in build
-        and extraction["class_names"]
-    ):
-        build["num_classes"] = len(extraction["class_names"])
-    build.setdefault("levels", list(cached_levels))
-    missing = [level for level in build["levels"] if level not in cached_levels]
-    if missing:
-        raise CommandError(
-            f"{train_cache} holds levels {list(cached_levels)}; {name} needs {missing}."
-        )
+    captioning = models.model_task(name) == "captioning"
     config = training.TrainingConfig(
         strategy=args.strategy,
         batch_size=args.batch_size or defaults.get("batch_size", 64),
@@ -179,80 +144,100 @@ def run_train(args):
         jit_compile=args.jit_compile,
         seed=args.seed,
     )
+    min_count = build.pop("min_count", 1)
 
-    if task == "captioning":
-        from keras_grurcn.cli.caption_training import train_captioner
+    @functools.cache
+    def vocabulary():
+        from keras_grurcn.captioning import CaptionVocabulary
+        from keras_grurcn.training.caption_pairs import caption_texts
 
-        _, metrics = train_captioner(
-            name, build, config, extraction, train_cache, val_cache, args.workdir
-        )
-        print_table(("metric", "value"), [(k, f"{v:.4f}") for k, v in metrics.items()])
-        print(f"Captioner, checkpoints and logs in {args.workdir}")
-        return
+        texts = caption_texts(train_cache)
+        if not texts:
+            raise CommandError(
+                f"{train_cache} holds no captions; captioners need them."
+            )
+        return CaptionVocabulary.build(texts, min_count=min_count)
+
+    if captioning:
+        build["caption_length"] = CAPTION_LENGTH - 1
+    elif class_names:
+        build.setdefault("class_names", class_names)
+        if "num_classes" in build and build["num_classes"] != len(class_names):
+            raise CommandError(
+                f"--preset {args.preset} is for {build['num_classes']} classes; "
+                f"{train_cache} has {len(class_names)}."
+            )
+        build.pop("num_classes", None)
 
     def model_fn():
-        return models.build_model(
-            name,
-            inputs="percepts",
-            backbone=extraction["backbone"],
-            backbone_weights=None,
-            num_frames=extraction["num_frames"],
-            image_size=(extraction["image_size"],) * 2,
-            **build,
-        )
+        # Built in the strategy's scope, around the cache's own
+        # preprocessor: the model reads these percepts, and predicts from
+        # frames with the CNN weights that made them.
+        preprocessor = data.load_cache_preprocessor(train_cache)
+        if captioning:
+            return models.build_model(
+                name, preprocessor=preprocessor, vocabulary=vocabulary(), **build
+            )
+        return models.build_model(name, preprocessor=preprocessor, **build)
 
-    def unbatched(cache):
-        # train_and_evaluate batches per replica itself; the clip count
-        # (lost by unbatch) lets it size epochs.
+    def examples(cache, shuffle):
         import tensorflow as tf
 
+        if captioning:
+            return lambda: training.caption_training_pairs(
+                cache,
+                vocabulary(),
+                max_length=CAPTION_LENGTH,
+                shuffle=shuffle,
+                seed=config.seed,
+            )
+        # train_and_evaluate batches per replica itself; the clip count
+        # (lost by unbatch) lets it size epochs.
         clips = data.read_cache_info(cache)["num_examples"]
         return lambda: (
-            data.percept_dataset(cache, config.batch_size, levels=build["levels"])
+            data.percept_dataset(cache, config.batch_size)
             .unbatch()
             .apply(tf.data.experimental.assert_cardinality(clips))
         )
 
-    model, metrics = training.train_and_evaluate(
-        config, args.workdir, model_fn, unbatched(train_cache), unbatched(val_cache)
+    _, metrics = training.train_and_evaluate(
+        config,
+        args.workdir,
+        model_fn,
+        examples(train_cache, shuffle=True),
+        examples(val_cache, shuffle=False),
     )
-    # The end-to-end model (frames in): the cache's backbone + trained layers.
-    import keras
-
-    end_to_end = models.build_model(
-        name,
-        inputs="frames",
-        backbone=extraction["backbone"],
-        backbone_weights=None,
-        num_frames=extraction["num_frames"],
-        image_size=(extraction["image_size"],) * 2,
-        **build,
-    )
-    extractor = keras.saving.load_model(os.path.join(train_cache, EXTRACTOR))
-    models.transfer_weights(extractor, end_to_end)
-    models.transfer_weights(model, end_to_end)
-    frames_model_path = os.path.join(args.workdir, "final_frames.keras")
-    end_to_end.save(frames_model_path)
     print_table(("metric", "value"), [(k, f"{v:.4f}") for k, v in metrics.items()])
-    print(f"Model, checkpoints and logs in {args.workdir}")
-    print(f"End-to-end model for `grurcn export` / `predict`: {frames_model_path}")
+    print(f"Checkpoints and logs in {args.workdir}")
+    print(
+        "Model (frames or percepts in) for `grurcn evaluate`, `export`, `predict`: "
+        f"{os.path.join(args.workdir, 'preset')}"
+    )
+
+
+def _load_task(path):
+    from keras_grurcn import models
+
+    return models.load_task(path)
 
 
 def run_evaluate(args):
-    import keras
-
     from keras_grurcn import data
+    from keras_grurcn.captioning import VideoCaptioner
 
-    model = keras.saving.load_model(args.model)
-    levels = [tensor.name for tensor in model.inputs if tensor.name != "tokens"]
-    if "tokens" in [tensor.name for tensor in model.inputs]:
+    model = _load_task(args.model)
+    levels = model.backbone_input_names
+    if isinstance(model, VideoCaptioner):
         _evaluate_captioner(model, levels, args)
         return
-    dataset = data.percept_dataset(args.cache, 8, levels=levels)
-    model.compile(metrics=["accuracy", keras.metrics.SparseTopKCategoricalAccuracy(5)])
-    scores = model.evaluate(dataset, return_dict=True, verbose=0)
+    model.compile()
+    scores = model.evaluate(
+        data.percept_dataset(args.cache, 8, levels=levels), return_dict=True, verbose=0
+    )
     print_table(("metric", "value"), [(k, f"{v:.4f}") for k, v in scores.items()])
     if args.output:
+        import json
+
         os.makedirs(args.output, exist_ok=True)
         with open(os.path.join(args.output, "evaluation.json"), "w") as file:
             json.dump({k: float(v) for k, v in scores.items()}, file, indent=2)
@@ -260,7 +245,7 @@ def run_evaluate(args):
 
 def _evaluate_captioner(model, levels, args):
     from keras_grurcn import data
-    from keras_grurcn.captioning.caption_evaluation import evaluate_captioner
+    from keras_grurcn.captioning import evaluate_captioner
 
     # Two passes in the cache's fixed order: video ids, then references.
     with_ids = data.percept_dataset(args.cache, 8, levels=levels, target="video_id")
@@ -288,34 +273,39 @@ def _evaluate_captioner(model, levels, args):
 
 
 def run_export(args):
-    import keras
-
     from keras_grurcn import export
 
-    model = keras.saving.load_model(args.model)
-    class_names = args.class_names.split(",") if args.class_names else None
     path = export.export_saved_model(
-        model, args.out, class_names=class_names, overwrite=args.overwrite
+        _load_task(args.model), args.out, overwrite=args.overwrite
     )
     print(f"SavedModel written to {path} (serving_default takes uint8 frames)")
 
 
+def _is_saved_model(path):
+    return os.path.isfile(os.path.join(path, "saved_model.pb"))
+
+
 def _classifier(path):
-    """A function from uint8 frames to `{"probabilities", ["labels"]}` arrays."""
-    import tensorflow as tf
+    """A function from uint8 frames to `(probabilities, labels)` of one video."""
+    if _is_saved_model(path):
+        import tensorflow as tf
 
-    if os.path.isdir(path):
         signature = tf.saved_model.load(path).signatures["serving_default"]
-        return lambda frames: {
-            key: value.numpy()
-            for key, value in signature(frames=tf.constant(frames)).items()
-        }
-    import keras
 
-    from keras_grurcn import export
+        def served(frames):
+            outputs = signature(frames=tf.constant(frames))
+            probabilities = outputs["probabilities"].numpy()[0]
+            labels = [label.decode() for label in outputs["labels"].numpy()[0]]
+            # The SavedModel sorts labels best first: map them back to indices.
+            order = probabilities.argsort()[::-1]
+            names = [""] * len(labels)
+            for rank, index in enumerate(order):
+                names[index] = labels[rank]
+            return probabilities, names
 
-    model = keras.saving.load_model(path)
-    return lambda frames: {"probabilities": export.predict_frames(model, frames)}
+        return served
+    model = _load_task(path)
+    return lambda frames: (model.predict(frames, verbose=0)[0], model.labels)
 
 
 def run_predict(args):
@@ -324,27 +314,22 @@ def run_predict(args):
     classify = _classifier(args.model)
     rows = []
     for video in args.videos:
-        outputs = classify(data.read_video(video)[None])
-        probabilities = outputs["probabilities"][0]
+        probabilities, names = classify(data.read_video(video)[None])
         best = probabilities.argsort()[::-1][: args.top]
-        if "labels" in outputs:
-            names = [label.decode() for label in outputs["labels"][0][: args.top]]
-        else:
-            names = [str(index) for index in best]
         answers = ", ".join(
-            f"{name} {probabilities[index]:.2f}" for name, index in zip(names, best)
+            f"{names[index]} {probabilities[index]:.2f}" for index in best
         )
         rows.append((os.path.basename(video), answers))
     print_table(("video", f"top-{args.top}"), rows)
 
 
 def run_caption(args):
-    import tensorflow as tf
-
     from keras_grurcn import data
 
     rows = []
-    if os.path.isdir(args.model):
+    if _is_saved_model(args.model):
+        import tensorflow as tf
+
         serve = tf.saved_model.load(args.model).signatures["serving_default"]
         for video in args.videos:
             outputs = serve(frames=tf.constant(data.read_video(video)[None]))
@@ -352,12 +337,12 @@ def run_caption(args):
                 (os.path.basename(video), outputs["caption"].numpy()[0].decode())
             )
     else:
-        import keras
+        from keras_grurcn.captioning import VideoCaptioner
 
-        from keras_grurcn.captioning import caption_frames
-
-        model = keras.saving.load_model(args.model)
+        model = _load_task(args.model)
+        if not isinstance(model, VideoCaptioner):
+            raise CommandError(f"--model {args.model}: not a captioner.")
         for video in args.videos:
-            result = caption_frames(model, data.read_video(video)[None])
+            result = model.generate(data.read_video(video)[None])
             rows.append((os.path.basename(video), result["captions"][0]))
     print_table(("video", "caption"), rows)

@@ -4,7 +4,8 @@ Generates the synthetic motion dataset as real video files (single frames
 carry no class information: only motion does), decodes them, extracts
 percepts with a frozen VGG-16, trains the bidirectional GRU-RCN and the
 frame-average baseline on the cached percepts, compares them, plots, exports
-a SavedModel and serves one prediction from it.
+the trained GRU-RCN (the same model, frames in) as a SavedModel and serves
+one prediction from it.
 """
 
 import dataclasses
@@ -96,7 +97,7 @@ def run_demo(workdir="grurcn_runs/demo", config=None, log=print):
     from keras_grurcn import data
     from keras_grurcn import export
     from keras_grurcn import models
-    from keras_grurcn.percepts import FramePercepts
+    from keras_grurcn.preprocessing import VideoPreprocessor
 
     config = config or DemoConfig()
     config.validate()
@@ -104,7 +105,6 @@ def run_demo(workdir="grurcn_runs/demo", config=None, log=print):
     workdir = os.path.abspath(workdir)
     paths = {
         "videos": os.path.join(workdir, "videos"),
-        "backbone_weights": os.path.join(workdir, "vgg16_backbone.weights.h5"),
         "cache": os.path.join(workdir, "percepts"),
         "plots": os.path.join(workdir, "plots"),
         "saved_model": os.path.join(
@@ -113,7 +113,6 @@ def run_demo(workdir="grurcn_runs/demo", config=None, log=print):
         "results": os.path.join(workdir, "results.json"),
     }
     os.makedirs(workdir, exist_ok=True)
-    size = (config.image_size, config.image_size)
 
     log(
         f"[1/6] Writing {config.num_clips} synthetic motion videos to {paths['videos']}"
@@ -130,38 +129,29 @@ def run_demo(workdir="grurcn_runs/demo", config=None, log=print):
     train_entries, test_entries = split_train_test(entries)
 
     log("[2/6] Extracting percepts with a frozen VGG-16 (cached as TFRecord)")
-    backbone_weights = config.backbone_weights
-    if backbone_weights is None:
-        # A fixed random backbone saved once, so the cached percepts and the
-        # exported end-to-end model share exactly the same weights.
-        keras.applications.VGG16(
-            include_top=True, weights=None, input_shape=(*size, 3)
-        ).save_weights(paths["backbone_weights"])
-        backbone_weights = paths["backbone_weights"]
-    percept_levels = [*config.levels, "fc7"]
-    frames_input = keras.Input((config.num_frames, *size, 3))
-    extractor = keras.Model(
-        frames_input,
-        FramePercepts("vgg16", percept_levels, backbone_weights, size)(frames_input),
+    # One preprocessor (its VGG-16 fixed: random unless ImageNet weights are
+    # asked for) computes the cached percepts, and the trained models keep
+    # it, so the exported model sees frames exactly as training did.
+    preprocessor = VideoPreprocessor(
+        "vgg16",
+        levels=[*config.levels, "fc7"],
+        backbone_weights=config.backbone_weights,
+        num_frames=config.num_frames,
+        image_size=config.image_size,
+        name="preprocessor",
     )
     caches = {}
     for split, split_entries in (("train", train_entries), ("test", test_entries)):
         caches[split] = os.path.join(paths["cache"], split)
         data.write_percept_cache(
             split_entries,
-            extractor,
+            preprocessor,
             caches[split],
             num_frames=config.num_frames,
             image_size=config.image_size,
             batch_size=config.batch_size,
         )
 
-    common = dict(
-        num_classes=len(data.MOTION_CLASSES),
-        backbone_weights=backbone_weights,
-        num_frames=config.num_frames,
-        image_size=size,
-    )
     contenders = {
         "grurcn_bidirectional": dict(
             levels=list(config.levels),
@@ -175,8 +165,13 @@ def run_demo(workdir="grurcn_runs/demo", config=None, log=print):
     for step, (name, overrides) in enumerate(contenders.items(), start=3):
         log(f"[{step}/6] Training {name} on the cached percepts")
         keras.utils.set_random_seed(config.seed)  # each model starts alike
-        model = models.build_model(name, inputs="percepts", **common, **overrides)
-        levels = [layer.name for layer in model.inputs]
+        model = models.build_model(
+            name,
+            class_names=list(data.MOTION_CLASSES),
+            preprocessor=preprocessor,
+            **overrides,
+        )
+        levels = model.backbone_input_names
         train = data.percept_dataset(
             caches["train"],
             config.batch_size,
@@ -185,21 +180,20 @@ def run_demo(workdir="grurcn_runs/demo", config=None, log=print):
             seed=config.seed,
         )
         test = data.percept_dataset(caches["test"], config.batch_size, levels=levels)
-        model.compile(
-            keras.optimizers.Adam(config.learning_rate),
-            "sparse_categorical_crossentropy",
-            metrics=["accuracy"],
-        )
+        model.compile(keras.optimizers.Adam(config.learning_rate))
         start = time.perf_counter()
         history = model.fit(
             train, validation_data=test, epochs=config.epochs, shuffle=False, verbose=0
         )
         seconds = time.perf_counter() - start
         histories[name] = history.history
-        _, accuracy = model.evaluate(test, verbose=0)
+        accuracy = model.evaluate(test, return_dict=True, verbose=0)["accuracy"]
         results[name] = {
             "test_accuracy": float(accuracy),
-            "parameters": int(model.count_params()),
+            # The frozen CNN is shared; what each model learns is the rest.
+            "trainable_parameters": int(
+                sum(np.prod(weight.shape) for weight in model.trainable_weights)
+            ),
             "train_seconds": round(seconds, 1),
             "model": model,
         }
@@ -210,9 +204,10 @@ def run_demo(workdir="grurcn_runs/demo", config=None, log=print):
         histories, os.path.join(paths["plots"], "training_curves.png")
     )
     best = results["grurcn_bidirectional"]["model"]
-    test_levels = [layer.name for layer in best.inputs]
     test_batches = list(
-        data.percept_dataset(caches["test"], config.batch_size, levels=test_levels)
+        data.percept_dataset(
+            caches["test"], config.batch_size, levels=best.backbone_input_names
+        )
     )
     probabilities = np.concatenate(
         [best.predict_on_batch(inputs) for inputs, _ in test_batches]
@@ -226,27 +221,15 @@ def run_demo(workdir="grurcn_runs/demo", config=None, log=print):
     np.add.at(confusion, (labels, probabilities.argmax(-1)), 1)
     plot_confusion_matrix(confusion, data.MOTION_CLASSES, paths["confusion_matrix"])
 
-    log(
-        f"[6/6] Exporting the end-to-end model to {paths['saved_model']} and serving it"
-    )
-    end_to_end = models.build_model(
-        "grurcn_bidirectional",
-        inputs="frames",
-        **common,
-        **contenders["grurcn_bidirectional"],
-    )
-    models.transfer_weights(best, end_to_end)
-    export.export_saved_model(
-        end_to_end,
-        paths["saved_model"],
-        class_names=data.MOTION_CLASSES,
-        overwrite=True,
-    )
+    log(f"[6/6] Exporting the trained GRU-RCN to {paths['saved_model']} and serving it")
+    # The model trained on percepts takes frames as it is: its preprocessor
+    # is the one that made the cache.
+    export.export_saved_model(best, paths["saved_model"], overwrite=True)
     served = tf.saved_model.load(paths["saved_model"])
     video = test_entries[0]
     frames = data.read_video(video.path)[None]
     answer = served.signatures["serving_default"](frames=tf.constant(frames))
-    in_process = export.predict_frames(end_to_end, frames)
+    in_process = best.predict(frames, verbose=0)
     served_prediction = {
         "video": video.path,
         "true_class": data.MOTION_CLASSES[video.label],
@@ -254,7 +237,7 @@ def run_demo(workdir="grurcn_runs/demo", config=None, log=print):
         "served_probabilities": np.round(
             answer["probabilities"][0].numpy(), 4
         ).tolist(),
-        "max_abs_diff_vs_predict_frames": float(
+        "max_abs_diff_vs_predict": float(
             np.max(np.abs(answer["probabilities"].numpy() - in_process))
         ),
     }
@@ -262,14 +245,16 @@ def run_demo(workdir="grurcn_runs/demo", config=None, log=print):
     rows = [
         (
             name,
-            f"{r['parameters']:,}",
+            f"{r['trainable_parameters']:,}",
             f"{100 * r['test_accuracy']:.1f}%",
             f"{r['train_seconds']:.0f}s",
         )
         for name, r in results.items()
     ]
     log("")
-    print_table(("model", "parameters", "test top-1", "train time"), rows, log=log)
+    print_table(
+        ("model", "trainable parameters", "test top-1", "train time"), rows, log=log
+    )
     log(f"chance: {100 / len(data.MOTION_CLASSES):.0f}%")
     log(
         f"Served prediction for {os.path.basename(video.path)}: "

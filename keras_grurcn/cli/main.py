@@ -8,12 +8,10 @@ import and run directly.
 import argparse
 import sys
 
+from keras_grurcn.cli.command_error import CommandError
+from keras_grurcn.cli.percept_extraction import RUNNERS
 from keras_grurcn.cli.video_sources import LAYOUTS
 from keras_grurcn.presets import PRESETS
-
-
-class CommandError(Exception):
-    """A user error the CLI reports in one line (exit status 2)."""
 
 
 def _positive_int(text):
@@ -28,7 +26,7 @@ def _positive_int(text):
     return value
 
 
-def _weights(text):
+def _none_or_text(text):
     """`none` means random initialisation (no download)."""
     return None if text.lower() == "none" else text
 
@@ -90,7 +88,7 @@ def build_parser():
     demo.add_argument("--seed", type=int, default=0, help="data and training seed")
     demo.add_argument(
         "--backbone-weights",
-        type=_weights,
+        type=_none_or_text,
         default=None,
         help="'none' (fixed random VGG-16, no download), 'imagenet' or a .weights.h5 file",
     )
@@ -128,19 +126,49 @@ def build_parser():
     )
     _add_video_arguments(extract)
     extract.add_argument("--out", required=True, help="cache folder (resumable)")
-    extract.add_argument("--backbone", default="vgg16")
+    extract.add_argument(
+        "--backbone",
+        type=_none_or_text,
+        default="vgg16",
+        help="the CNN whose percepts are cached ('none': the clips themselves, for c3d)",
+    )
     extract.add_argument(
         "--levels", default=None, help="comma-separated, default: backbone's"
     )
-    extract.add_argument("--backbone-weights", type=_weights, default="imagenet")
+    extract.add_argument("--backbone-weights", type=_none_or_text, default="imagenet")
     extract.add_argument(
         "--frames", type=_positive_int, default=10, help="frames per clip"
     )
     extract.add_argument("--image-size", type=_positive_int, default=224)
     extract.add_argument("--batch-size", type=_positive_int, default=8)
+    extract.add_argument(
+        "--examples-per-shard", type=_positive_int, default=256, help="clips per shard"
+    )
+    extract.add_argument(
+        "--percept-dtype",
+        choices=("float16", "bfloat16", "uint8"),
+        default="float16",
+        help="storage; uint8 uses a per-level scale and offset (half the bytes)",
+    )
+    extract.add_argument(
+        "--runner",
+        choices=RUNNERS,
+        default="inprocess",
+        help="inprocess (one process), or an Apache Beam runner (pip install "
+        "'keras-grurcn[beam]'); a rerun skips the shards already complete",
+    )
+    extract.add_argument(
+        "--beam-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="Beam pipeline option, repeatable (e.g. direct_num_workers=2)",
+    )
 
     train = commands.add_parser(
-        "train", help="train a zoo model on cached percepts", formatter_class=formatter
+        "train",
+        help="train a zoo model on cached percepts (writes WORKDIR/preset)",
+        formatter_class=formatter,
     )
     which = train.add_mutually_exclusive_group(required=True)
     which.add_argument("--model", help="a name from keras_grurcn.list_models()")
@@ -168,7 +196,9 @@ def build_parser():
         help="score a trained .keras model on a percept cache",
         formatter_class=formatter,
     )
-    evaluate.add_argument("--model", required=True, help="a .keras file")
+    evaluate.add_argument(
+        "--model", required=True, help="a preset folder (WORKDIR/preset) or .keras file"
+    )
     evaluate.add_argument("--cache", required=True, help="percept cache to score on")
     evaluate.add_argument(
         "--output", default=None, help="folder for the report and plots"
@@ -182,12 +212,11 @@ def build_parser():
         help="write a TF Serving SavedModel (uint8 frames in)",
         formatter_class=formatter,
     )
-    export.add_argument("--model", required=True, help="a .keras file taking frames")
     export.add_argument(
-        "--out", required=True, help="version folder, e.g. models/grurcn/1"
+        "--model", required=True, help="a preset folder (WORKDIR/preset) or .keras file"
     )
     export.add_argument(
-        "--class-names", default=None, help="comma-separated, index order"
+        "--out", required=True, help="version folder, e.g. models/grurcn/1"
     )
     export.add_argument("--overwrite", action="store_true")
 
@@ -197,7 +226,9 @@ def build_parser():
     ):
         command = commands.add_parser(name, help=help_text, formatter_class=formatter)
         command.add_argument(
-            "--model", required=True, help=".keras file or SavedModel folder"
+            "--model",
+            required=True,
+            help="a preset folder (WORKDIR/preset), .keras file or SavedModel folder",
         )
         command.add_argument("videos", nargs="+", help="video files")
         command.add_argument(
@@ -214,7 +245,7 @@ def main(argv=None):
     handler = getattr(commands, f"run_{args.command}")
     try:
         return handler(args) or 0
-    except (CommandError, FileNotFoundError, FileExistsError, ValueError) as error:
+    except (CommandError, OSError, ValueError) as error:
         print(f"grurcn {args.command}: error: {error}", file=sys.stderr)
         return 2
 

@@ -1,4 +1,4 @@
-"""Spatial crop, resize and flip of decoded clips, as TensorFlow ops.
+"""Training augmentation of decoded clips (random crops, flips), as TensorFlow ops.
 
 One crop and one flip are drawn per clip and applied to all its frames, so
 the motion between frames is left intact.
@@ -11,30 +11,11 @@ import tensorflow as tf
 PAPER_CROP_SCALES = (1.0, 0.875, 0.75, 0.66)
 
 
-def _to_dtype(frames, dtype):
+def to_dtype(frames, dtype):
+    """Frames in 0..255 as `dtype` (uint8: rounded and clipped)."""
     if dtype == "uint8":
         return tf.cast(tf.clip_by_value(tf.round(frames), 0.0, 255.0), tf.uint8)
     return tf.cast(frames, dtype)
-
-
-def center_crop_clip(frames, image_size, dtype="uint8"):
-    """Centre square crop of `[..., H, W, 3]` frames with `H, W >= image_size`.
-
-    Examples:
-
-    ```python
-    frames = np.zeros((4, 40, 48, 3), "uint8")
-    keras_grurcn.data.center_crop_clip(frames, 32).shape  # (4, 32, 32, 3)
-    ```
-    """
-    shape = tf.shape(frames)
-    height, width = shape[-3], shape[-2]
-    top = (height - image_size) // 2
-    left = (width - image_size) // 2
-    cropped = frames[..., top : top + image_size, left : left + image_size, :]
-    if dtype == "uint8":
-        return tf.cast(cropped, tf.uint8)
-    return tf.cast(cropped, dtype)
 
 
 def random_crop_clip(
@@ -94,7 +75,7 @@ def random_crop_clip(
     if random_flip:
         resized = random_flip_clip(resized, seeds[3])
     output_shape = tf.concat([leading, [image_size, image_size, 3]], axis=0)
-    return tf.reshape(_to_dtype(resized, dtype), output_shape)
+    return tf.reshape(to_dtype(resized, dtype), output_shape)
 
 
 def random_flip_clip(frames, seed):

@@ -2,8 +2,10 @@
 
 import numpy as np
 
+from keras_grurcn.preprocessing.frame_sampling import SHORT_VIDEO_POLICIES
+from keras_grurcn.preprocessing.frame_sampling import uniform_frame_indices
+
 SAMPLINGS = ("uniform", "random", "multi_clip")
-SHORT_VIDEO_POLICIES = ("loop", "pad")
 
 
 def _fit_short(indices, num_available, short_video):
@@ -28,6 +30,8 @@ def sample_frame_indices(
         - `"uniform"`: one frame at the centre of each of `num_frames` equal
           segments spanning the whole video (the paper's "K equally spaced
           segments" and the usual test-time protocol). `stride` is ignored.
+          The same formula as the models' `VideoPreprocessor`
+          (`keras_grurcn.preprocessing.uniform_frame_indices`).
         - `"random"`: `num_frames` frames `stride` apart starting at a random
           frame (training-time temporal crop). Without `rng` the clip is the
           centred one, which is what evaluation uses.
@@ -76,11 +80,12 @@ def sample_frame_indices(
             "num_frames, stride and num_clips must be >= 1, got "
             f"{num_frames}, {stride}, {num_clips}."
         )
-    steps = np.arange(num_frames, dtype=np.int64)
     if sampling == "uniform":
-        if num_available < num_frames:
-            return _fit_short(steps, num_available, short_video)
-        return ((steps * 2 + 1) * num_available // (2 * num_frames)).astype(np.int64)
+        indices = uniform_frame_indices(
+            num_available, num_frames, short_video=short_video, xp=np
+        )
+        return indices.astype(np.int64)
+    steps = np.arange(num_frames, dtype=np.int64)
     span = (num_frames - 1) * stride + 1
     last_start = max(num_available - span, 0)
     if sampling == "random":

@@ -1,10 +1,11 @@
 """YouTube2Text / MSVD: video clips, caption annotations and the standard split."""
 
+import collections
 import csv
 import json
 import os
-import pickle
 
+from keras_grurcn.data.caption_pickle import load_caption_pickle
 from keras_grurcn.data.video_entry import VideoEntry
 
 # The split of Venugopalan et al. / Yao et al. used by the paper: the first
@@ -16,11 +17,82 @@ _CSV_NAME = "MSR Video Description Corpus.csv"
 _DEFAULT_ANNOTATIONS = (_CSV_NAME, "captions.json", "raw-captions.pkl")
 
 
-def _caption_text(caption):
-    # Some pickles store captions as token lists.
-    if isinstance(caption, list | tuple):
-        return " ".join(str(token) for token in caption)
-    return str(caption).strip()
+_MAPPINGS = (dict, collections.OrderedDict, collections.defaultdict)
+
+
+class _Budget:
+    """Caps the tokens and characters read from one annotation file.
+
+    A pickle may reference one object many times at two bytes a reference,
+    so a small file can name the same long token list a million times;
+    joining each copy would take time and memory far beyond the file's
+    size. Real annotations hold fewer characters than their file has bytes.
+    """
+
+    def __init__(self, path):
+        self.path = path
+        self.left = 8 * os.path.getsize(path) + 1_000_000
+
+    def spend(self, amount):
+        self.left -= amount
+        if self.left < 0:
+            raise ValueError(
+                f"{self.path}: its captions expand far beyond the file's size "
+                "(one object referenced over and over); not an annotation file."
+            )
+
+
+def _caption_text(caption, where, budget):
+    if isinstance(caption, dict):
+        # Yao et al.'s CAP.pkl: {"caption": raw text, "tokenized": ..., ...}.
+        text = dict.get(caption, "caption", dict.get(caption, "tokenized"))
+        if isinstance(text, str):
+            caption = text
+    if isinstance(caption, str):
+        budget.spend(len(caption))
+        return caption.strip()
+    if isinstance(caption, list | tuple):  # A token list.
+        budget.spend(len(caption))
+        if not all(isinstance(token, str) for token in caption):
+            raise ValueError(f"{where}: expected a caption made of string tokens.")
+        text = " ".join(caption)
+        budget.spend(len(text))
+        return text
+    raise ValueError(
+        f"{where}: expected a caption (a string, a token list or a dict with a "
+        f"'caption' string), got {type(caption).__name__}."
+    )
+
+
+def _captions_from_mapping(raw, path):
+    """`{video_id: [captions]}` checked and normalised, naming what is wrong."""
+    if type(raw) not in _MAPPINGS:
+        raise ValueError(
+            f"{path}: expected a mapping {{video_id: [captions]}}, got "
+            f"{type(raw).__name__}."
+        )
+    budget = _Budget(path)
+    captions = {}
+    # dict.items, not raw.items: a pickled OrderedDict may carry attributes
+    # shadowing its methods.
+    for video_id, video_captions in dict.items(raw):
+        if isinstance(video_id, bool) or not isinstance(video_id, str | int):
+            raise ValueError(
+                f"{path}: expected string video ids, got {type(video_id).__name__}."
+            )
+        where = f"{path}: video {video_id!r}"
+        if isinstance(video_captions, str):
+            video_captions = [video_captions]
+        if not isinstance(video_captions, list | tuple):
+            raise ValueError(
+                f"{where}: expected a list of captions, got "
+                f"{type(video_captions).__name__}."
+            )
+        budget.spend(len(video_captions) + 1)
+        captions[str(video_id)] = [
+            _caption_text(caption, where, budget) for caption in video_captions
+        ]
+    return captions
 
 
 def read_msvd_captions(path, *, language="English"):
@@ -29,8 +101,14 @@ def read_msvd_captions(path, *, language="English"):
     Accepts the MSR Video Description Corpus CSV (columns `VideoID`, `Start`,
     `End`, ..., `Language`, `Description`; only `language` rows are kept and
     the id is `<VideoID>_<Start>_<End>`, the clip's file name), or a JSON or
-    pickle file already mapping `video_id` to a list of captions (strings or
-    token lists).
+    pickle file already mapping `video_id` to a list of captions (strings,
+    token lists, or dicts with a `"caption"` string as in Yao et al.'s
+    `CAP.pkl`).
+
+    Pickles are read as data: only dicts, lists, tuples, sets, strings and
+    numbers are unpickled, and a file naming any class or function (which a
+    plain `pickle.load` would import and call) is refused without running
+    it; see `docs/security.md`.
 
     Args:
         path: the annotation file (`.csv`, `.json`, `.pkl`/`.pickle`).
@@ -38,6 +116,10 @@ def read_msvd_captions(path, *, language="English"):
 
     Returns:
         A dict from video id to its list of captions, in file order.
+
+    Raises:
+        ValueError: the file is malformed, or is a pickle naming a global;
+            the message names the file and what was wrong.
 
     Examples:
 
@@ -69,18 +151,18 @@ def read_msvd_captions(path, *, language="English"):
         return captions
     if extension == ".json":
         with open(path, encoding="utf-8") as file:
-            raw = json.load(file)
+            try:
+                raw = json.load(file)
+            except (ValueError, RecursionError) as error:
+                raise ValueError(f"{path}: not valid JSON ({error}).") from None
     elif extension in (".pkl", ".pickle"):
-        with open(path, "rb") as file:
-            raw = pickle.load(file)
+        raw = load_caption_pickle(path)
     else:
         raise ValueError(
             f"{path}: unknown caption format {extension!r}; expected .csv, .json "
             "or .pkl."
         )
-    if not isinstance(raw, dict):
-        raise ValueError(f"{path}: expected a mapping {{video_id: [captions]}}.")
-    return {str(k): [_caption_text(c) for c in v] for k, v in raw.items()}
+    return _captions_from_mapping(raw, path)
 
 
 def _read_mapping(path):

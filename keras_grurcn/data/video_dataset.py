@@ -12,6 +12,7 @@ from keras_grurcn.data.video_entry import VideoEntry
 from keras_grurcn.data.video_reader import DEFAULT_MAX_FRAMES
 from keras_grurcn.data.video_reader import DEFAULT_MAX_PIXELS
 from keras_grurcn.data.video_reader import read_video
+from keras_grurcn.preprocessing.frame_resizing import frame_resizer
 
 TARGETS = ("label", "video_id", "captions", "index", "none")
 
@@ -65,17 +66,20 @@ def video_dataset(
 
     Files are decoded with PyAV in a parallel `map` (nothing is materialised
     beyond the prefetch buffer): each video is decoded once up to the last
-    sampled frame, the sampled frames are resized by FFmpeg so that their
-    shorter side is `round(image_size * resize_scale)`, then cropped to
-    `image_size` squares with TensorFlow ops.
+    sampled frame, and only the sampled frames are converted to RGB.
 
-    At evaluation (`training=False`) the crop is the centre one and sampling
-    is deterministic (`"random"` takes the centred clip). At training time
-    each clip gets one random multi-scale crop (`random_crop`, the paper's
-    {256, 224, 192, 168}/256 scale jittering resized to `image_size`) and
-    one random horizontal flip (`random_flip`) shared by all its frames.
-    Turn `random_flip` off when the labels depend on left/right (e.g. the
-    synthetic motion classes).
+    At evaluation (`training=False`) sampling is deterministic (`"random"`
+    takes the centred clip) and frames are resized as the models'
+    `VideoPreprocessor` resizes them, with the same layer
+    (`keras_grurcn.preprocessing.frame_resizer`: the largest centred square,
+    resized to `image_size`), so cached percepts, predictions and the
+    SavedModel see the same pixels. At training time the frames are
+    decoded with their shorter side at `round(image_size * resize_scale)`
+    and each clip gets one random multi-scale crop (`random_crop`, the
+    paper's {256, 224, 192, 168}/256 scale jittering resized to
+    `image_size`) and one random horizontal flip (`random_flip`) shared by
+    all its frames. Turn `random_flip` off when the labels depend on
+    left/right (e.g. the synthetic motion classes).
 
     Short videos are looped (`short_video="loop"`) or padded with their last
     frame (`"pad"`), see `sample_frame_indices`.
@@ -94,9 +98,11 @@ def video_dataset(
         shuffle: shuffle the entries each epoch; defaults to `training`.
         repeat: repeat forever.
         seed: seed of shuffling, sampling and augmentation.
-        random_crop: multi-scale random crop when training.
+        random_crop: multi-scale random crop when training (else the
+            evaluation view).
         random_flip: random horizontal flip when training.
-        resize_scale: shorter side at decode time over `image_size` (>= 1).
+        resize_scale: shorter side at decode time over `image_size` (>= 1),
+            for the random training crops.
         short_video: `"loop"` or `"pad"`.
         target: `"label"` (int32), `"video_id"` (string), `"captions"`
             (ragged strings), `"index"` (int64 position in `entries`, to
@@ -146,7 +152,11 @@ def video_dataset(
     entries = _as_entries(entries)
     shuffle = training if shuffle is None else shuffle
     report = DecodeReport() if error_report is None else error_report
-    short_side = int(round(image_size * resize_scale))
+    # Random crops are cut from frames downscaled while decoding; the
+    # evaluation view resizes full frames as the models' preprocessor does.
+    random_crops = training and random_crop
+    short_side = int(round(image_size * resize_scale)) if random_crops else None
+    resizer = frame_resizer((image_size, image_size))
 
     def decode(path, element_seed):
         path = path.decode()
@@ -164,13 +174,6 @@ def video_dataset(
                 max_frames=max_frames,
                 max_pixels=max_pixels,
             )
-            if not training:
-                # Evaluation crop in NumPy: a view, cheaper than a TF op.
-                height, width = frames.shape[-3:-1]
-                top, left = (height - image_size) // 2, (width - image_size) // 2
-                frames = frames[
-                    ..., top : top + image_size, left : left + image_size, :
-                ]
         except VideoDecodeError as error:
             if on_error == "raise":
                 raise
@@ -182,6 +185,13 @@ def video_dataset(
             return np.zeros(clip_shape, np.uint8), False
         return frames, True
 
+    def evaluation_view(frames):
+        shape = tf.shape(frames)
+        images = tf.reshape(frames, tf.concat([[-1], shape[-3:]], axis=0))
+        images = resizer(images)
+        output_shape = tf.concat([shape[:-3], [image_size, image_size, 3]], axis=0)
+        return tf.reshape(images, output_shape)
+
     clip_rank = 5 if sampling == "multi_clip" else 4
 
     def decode_and_crop(path, target_value, element_seed):
@@ -190,15 +200,13 @@ def video_dataset(
         )
         frames.set_shape([None] * (clip_rank - 1) + [3])
         augment_seed = tf.stack([element_seed[1], element_seed[0]])
-        if not training:
-            frames = tf.cast(frames, dtype)
-        elif random_crop:
+        if random_crops:
             frames = clip_transforms.random_crop_clip(
                 frames, image_size, augment_seed, random_flip=random_flip, dtype=dtype
             )
         else:
-            frames = clip_transforms.center_crop_clip(frames, image_size, dtype)
-            if random_flip:
+            frames = clip_transforms.to_dtype(evaluation_view(frames), dtype)
+            if training and random_flip:
                 frames = clip_transforms.random_flip_clip(frames, augment_seed)
         leading = [num_clips, num_frames] if sampling == "multi_clip" else [num_frames]
         frames.set_shape(leading + [image_size, image_size, 3])

@@ -11,9 +11,14 @@ from keras_grurcn.data.video_writer import _import_av
 
 # Guards against files that would exhaust memory: ~1 h at 25 fps (the
 # longest UCF-101 video has 1,776 frames, MSVD clips are seconds long) and
-# 4K frames. Both are per-call arguments.
+# 4K frames. Both are per-call arguments. Within both, a header may still
+# announce 100,000 4K frames; decoding every frame (`num_frames=None`, as
+# `grurcn predict` does) would then hold 2.5 TB, so the decoded output has a
+# bound of its own: 2 GiB holds every frame of UCF-101's longest video
+# (409 MB at 320x240) and 10 s of 1080p at 30 fps (1.9 GB).
 DEFAULT_MAX_FRAMES = 100_000
 DEFAULT_MAX_PIXELS = 3840 * 2160
+DEFAULT_MAX_BYTES = 2 * 2**30
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,6 +130,7 @@ def read_video(
     short_side=None,
     max_frames=DEFAULT_MAX_FRAMES,
     max_pixels=DEFAULT_MAX_PIXELS,
+    max_bytes=DEFAULT_MAX_BYTES,
 ):
     """Decode the sampled frames of one video file as uint8 RGB.
 
@@ -145,6 +151,9 @@ def read_video(
             keeping the aspect ratio; `None` keeps the decoded size.
         max_frames: refuse files announcing more frames than this.
         max_pixels: refuse frames larger than this many pixels.
+        max_bytes: refuse files whose decoded frames (the returned array)
+            would take more than this many bytes; checked from the header
+            before decoding and again while decoding every frame.
 
     Returns:
         uint8 `[T, H, W, 3]` in 0..255, or `[num_clips, T, H, W, 3]` for
@@ -198,6 +207,15 @@ def read_video(
             wanted = set(indices.ravel().tolist())
             last_wanted = max(wanted)
         size = _resized_size(height, width, short_side)
+        frame_bytes = size[0] * size[1] * 3
+        kept = expected if indices is None else indices.size
+        if kept * frame_bytes > max_bytes:
+            raise VideoDecodeError(
+                path,
+                f"{kept} decoded frames of {size[0]}x{size[1]} would take "
+                f"{kept * frame_bytes / 2**30:.1f} GiB, more than max_bytes="
+                f"{max_bytes}.",
+            )
         # Area averaging when shrinking (no aliasing), bilinear otherwise.
         interpolation = "AREA" if size[0] < height else "BILINEAR"
 
@@ -222,6 +240,12 @@ def read_video(
                 if count >= max_frames:  # The header understated the count.
                     raise VideoDecodeError(
                         path, f"more frames than max_frames={max_frames}."
+                    )
+                if wanted is None and (count + 1) * frame_bytes > max_bytes:
+                    raise VideoDecodeError(
+                        path,
+                        f"more decoded frames than max_bytes={max_bytes} holds "
+                        "(the header understated the count).",
                     )
                 if wanted is None or count in wanted:
                     decoded[count] = to_rgb(frame)

@@ -1,18 +1,17 @@
-import keras
-
-from keras_grurcn.models.model_arguments import check_num_classes
-from keras_grurcn.models.model_arguments import check_rate
-from keras_grurcn.models.model_inputs import single_level_inputs
+from keras_grurcn.models.frame_pooling_backbone import FramePoolingBackbone
+from keras_grurcn.models.grurcn_parts import zoo_preprocessor
+from keras_grurcn.models.video_classifier import VideoClassifier
 
 
 def build_frame_average(
     *,
     num_classes=None,
+    class_names=None,
+    preprocessor=None,
     backbone="vgg16",
     backbone_weights="imagenet",
     num_frames=10,
     image_size=(224, 224),
-    inputs="frames",
     level="fc7",
     dropout=0.7,
     trainable_backbone=False,
@@ -30,9 +29,10 @@ def build_frame_average(
           move.
         - Architecture: frames -> VGG-16 fc7 (4096) per frame -> dropout
           0.7 (`"{level}_dropout"`) -> softmax classifier applied to every
-          frame (`"{level}_frame_classifier"`) -> mean over frames
-          (`"frame_average"`). With a convolutional `level`, each frame's
-          map is first average-pooled over space (`"{level}_frame_pool"`).
+          frame (`"{level}_classifier"`) -> mean over frames
+          (`"{level}_frame_average"`), in `model.head`. With a
+          convolutional `level`, each frame's map is first average-pooled
+          over space (`"{level}_frame_pool"`, `FramePoolingBackbone`).
           The paper fine-tunes the whole VGG-16; here the backbone is
           frozen unless `trainable_backbone=True`.
         - Parameters at the paper's input (224x224, 10 frames, 101 classes,
@@ -40,15 +40,15 @@ def build_frame_average(
           413,797 trainable (the rest is the frozen backbone).
 
     Args:
-        num_classes, backbone, backbone_weights, num_frames, image_size,
-        inputs, trainable_backbone, percept_normalization, name: as in
+        num_classes, class_names, preprocessor, backbone, backbone_weights,
+        num_frames,
+        image_size, trainable_backbone, percept_normalization, name: as in
         `build_grurcn`.
         level: the one percept level classified (`"fc7"` in the paper).
         dropout: dropout before the classifier (0.7, as the GRU-RCN head).
 
     Returns:
-        A functional `keras.Model` mapping frames (or `{level: percepts}`)
-        to class probabilities `(batch, num_classes)`.
+        A `keras_grurcn.VideoClassifier` over a `FramePoolingBackbone`.
 
     Examples:
 
@@ -64,35 +64,26 @@ def build_frame_average(
         - [Ballas et al., 2016](https://arxiv.org/abs/1511.06432)
         - [Simonyan and Zisserman, 2014](https://arxiv.org/abs/1409.1556)
     """
-    num_classes = check_num_classes(num_classes)
-    dropout = check_rate("dropout", dropout)
-
-    # === Layers ===
-    inputs, level, features = single_level_inputs(
-        inputs,
+    preprocessor, percept_shapes = zoo_preprocessor(
+        preprocessor,
         backbone=backbone,
-        level=level,
+        levels=[level],
         backbone_weights=backbone_weights,
         num_frames=num_frames,
         image_size=image_size,
         trainable_backbone=trainable_backbone,
-        normalization=percept_normalization,
     )
-    if len(features.shape) == 5:
-        features = keras.layers.TimeDistributed(
-            keras.layers.GlobalAveragePooling2D(), name=f"{level}_frame_pool"
-        )(features)
-    features = keras.layers.Dropout(dropout, name=f"{level}_dropout")(features)
-    # Dense acts on the last axis: one classification per frame.
-    frame_probabilities = keras.layers.Dense(
-        num_classes,
-        activation="softmax",
-        dtype="float32",
-        name=f"{level}_frame_classifier",
-    )(features)
-    probabilities = keras.layers.GlobalAveragePooling1D(
-        name="frame_average", dtype="float32"
-    )(frame_probabilities)
-
-    # === Functional Model ===
-    return keras.Model(inputs, probabilities, name=name)
+    body = FramePoolingBackbone(
+        percept_shapes,
+        num_frames=preprocessor.num_frames,
+        percept_normalization=percept_normalization,
+        name="backbone",
+    )
+    return VideoClassifier(
+        body,
+        preprocessor,
+        num_classes=num_classes,
+        class_names=class_names,
+        dropout=dropout,
+        name=name,
+    )

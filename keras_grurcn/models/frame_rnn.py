@@ -1,22 +1,17 @@
-import keras
-
-from keras_grurcn.models.model_arguments import check_choice
-from keras_grurcn.models.model_arguments import check_num_classes
-from keras_grurcn.models.model_arguments import check_positive_int
-from keras_grurcn.models.model_arguments import check_rate
-from keras_grurcn.models.model_inputs import single_level_inputs
-
-RNN_KINDS = ("gru", "lstm")
+from keras_grurcn.models.frame_rnn_backbone import FrameRNNBackbone
+from keras_grurcn.models.grurcn_parts import zoo_preprocessor
+from keras_grurcn.models.video_classifier import VideoClassifier
 
 
 def build_frame_rnn(
     *,
     num_classes=None,
+    class_names=None,
+    preprocessor=None,
     backbone="vgg16",
     backbone_weights="imagenet",
     num_frames=10,
     image_size=(224, 224),
-    inputs="frames",
     level="fc7",
     rnn="gru",
     units=512,
@@ -36,7 +31,8 @@ def build_frame_rnn(
         - Architecture: frames -> VGG-16 fc7 (4096) per frame -> a GRU
           (`"{level}_gru"`, 512 units, the size of GRU-RCN's fc7 level; the
           paper does not give it) or an LSTM (`"{level}_lstm"`) -> last
-          state, dropout 0.7, softmax classifier (`"{level}_classifier"`).
+          state, dropout 0.7, softmax classifier (`"{level}_classifier"`,
+          in `model.head`).
           A convolutional `level` is flattened per frame first
           (`"{level}_flatten"`), the fully-connected alternative to a
           GRU-RCN the paper argues against (its parameter count grows with
@@ -46,8 +42,9 @@ def build_frame_rnn(
           7,131,237 trainable (the rest is the frozen backbone).
 
     Args:
-        num_classes, backbone, backbone_weights, num_frames, image_size,
-        inputs, trainable_backbone, percept_normalization, name: as in
+        num_classes, class_names, preprocessor, backbone, backbone_weights,
+        num_frames,
+        image_size, trainable_backbone, percept_normalization, name: as in
         `build_grurcn`.
         level: the one percept level read (`"fc7"` in the paper).
         rnn: `"gru"` or `"lstm"`.
@@ -55,8 +52,7 @@ def build_frame_rnn(
         dropout: dropout before the classifier (0.7).
 
     Returns:
-        A functional `keras.Model` mapping frames (or `{level: percepts}`)
-        to class probabilities `(batch, num_classes)`.
+        A `keras_grurcn.VideoClassifier` over a `FrameRNNBackbone`.
 
     Examples:
 
@@ -72,36 +68,28 @@ def build_frame_rnn(
         - [Ballas et al., 2016](https://arxiv.org/abs/1511.06432)
         - [Donahue et al., 2015](https://arxiv.org/abs/1411.4389)
     """
-    num_classes = check_num_classes(num_classes)
-    units = check_positive_int("units", units)
-    dropout = check_rate("dropout", dropout)
-    rnn = check_choice("rnn", rnn, RNN_KINDS)
-
-    # === Layers ===
-    inputs, level, features = single_level_inputs(
-        inputs,
+    preprocessor, percept_shapes = zoo_preprocessor(
+        preprocessor,
         backbone=backbone,
-        level=level,
+        levels=[level],
         backbone_weights=backbone_weights,
         num_frames=num_frames,
         image_size=image_size,
         trainable_backbone=trainable_backbone,
-        normalization=percept_normalization,
     )
-    if len(features.shape) == 5:
-        features = keras.layers.TimeDistributed(
-            keras.layers.Flatten(), name=f"{level}_flatten"
-        )(features)
-    if rnn == "gru":
-        # reset_after=False: the paper's GRU, reset before the product.
-        recurrent = keras.layers.GRU(units, reset_after=False, name=f"{level}_gru")
-    else:
-        recurrent = keras.layers.LSTM(units, name=f"{level}_lstm")
-    state = recurrent(features)
-    state = keras.layers.Dropout(dropout, name=f"{level}_dropout")(state)
-    probabilities = keras.layers.Dense(
-        num_classes, activation="softmax", dtype="float32", name=f"{level}_classifier"
-    )(state)
-
-    # === Functional Model ===
-    return keras.Model(inputs, probabilities, name=name)
+    body = FrameRNNBackbone(
+        percept_shapes,
+        rnn=rnn,
+        units=units,
+        num_frames=preprocessor.num_frames,
+        percept_normalization=percept_normalization,
+        name="backbone",
+    )
+    return VideoClassifier(
+        body,
+        preprocessor,
+        num_classes=num_classes,
+        class_names=class_names,
+        dropout=dropout,
+        name=name,
+    )

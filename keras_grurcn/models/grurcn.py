@@ -1,26 +1,16 @@
-import keras
-
-from keras_grurcn.models.grurcn_encoder import grurcn_encoder
-from keras_grurcn.models.level_classifier import level_classifier
-from keras_grurcn.models.model_arguments import check_image_size
-from keras_grurcn.models.model_arguments import check_num_classes
-from keras_grurcn.models.model_arguments import check_positive_int
-from keras_grurcn.models.model_arguments import resolve_hidden_maps
-from keras_grurcn.models.model_arguments import resolve_levels
-from keras_grurcn.models.model_inputs import model_inputs
-from keras_grurcn.models.percept_normalization import (
-    percept_normalization as percept_normalization_layers,
-)
+from keras_grurcn.models.grurcn_parts import grurcn_parts
+from keras_grurcn.models.video_classifier import VideoClassifier
 
 
 def build_grurcn(
     *,
     num_classes=None,
+    class_names=None,
+    preprocessor=None,
     backbone="vgg16",
     backbone_weights="imagenet",
     num_frames=10,
     image_size=(224, 224),
-    inputs="frames",
     levels=None,
     hidden_maps=None,
     kernel_size=3,
@@ -42,24 +32,29 @@ def build_grurcn(
           -> per level a GRU-RCN (`"{level}_grurcn"`: ConvGRU2D with 3x3
           kernels, 64/128/256/256 hidden maps; fc7 a fully-connected GRU
           with 512 units) -> last hidden state average-pooled, dropout 0.7,
-          softmax classifier per level (`"{level}_classifier"`) -> the five
-          predictions averaged.
+          softmax classifier per level (`"{level}_classifier"` in
+          `model.head`) -> the five predictions averaged.
         - Parameters at the paper's input (224x224, 10 frames, 101 classes,
           VGG-16 to fc7, ImageNet-frozen): 153,741,113 in all,
           19,480,569 trainable (the rest is the frozen backbone).
 
     Args:
-        num_classes: int >= 2, the number of classes (101 for UCF-101).
+        num_classes: int >= 2, the number of classes (101 for UCF-101);
+            follows from `class_names` when they are given.
+        class_names: the class names in label order, saved with the model
+            and returned by its SavedModel as `labels`.
+        preprocessor: a `VideoPreprocessor` to use instead of building one
+            from `backbone`, `levels`, `backbone_weights`, `num_frames` and
+            `image_size` (which it then defines): e.g. the one a percept
+            cache was extracted with, so the model reads those percepts and
+            carries the CNN weights that made them.
         backbone: a registered backbone, see `keras_grurcn.percepts.
             list_backbones()`; the paper's is `"vgg16"`.
         backbone_weights: `"imagenet"`, `None` (random) or a local weights
-            file (with `inputs="frames"`).
+            file.
         num_frames: frames per clip (10 in the paper), or `None` for clips
             of any length.
         image_size: int or `(height, width)` of the frames (224 in the paper).
-        inputs: `"frames"` (RGB clips in [0, 255], end to end) or
-            `"percepts"` (one input per level, named after it, for cached
-            percepts).
         levels: percept levels, or `None` for the backbone's defaults (the
             paper's pool2, pool3, pool4, pool5, fc7 for VGG-16).
         hidden_maps: hidden maps per level: `None` (the paper's 64, 128,
@@ -70,56 +65,44 @@ def build_grurcn(
         trainable_backbone: fine-tune the backbone (frozen in the paper).
         percept_normalization: `None` (the paper: raw percepts), `"layer"`
             or `"batch"`: normalise each level's percepts before its
-            GRU-RCN (`"{level}_normalization"`); see
-            `keras_grurcn.models.percept_normalization`.
+            GRU-RCN (`"{level}_normalization"`), see `GRURCNBackbone`.
         name: the model's name.
 
     Returns:
-        A functional `keras.Model` mapping frames `(batch, time, height,
-        width, 3)` (or `{level: percepts}`) to class probabilities
-        `(batch, num_classes)`.
+        A `keras_grurcn.VideoClassifier`: a `VideoPreprocessor` (frame
+        sampling, resizing, the frozen CNN), a `GRURCNBackbone` and the
+        per-level head. It maps frames `(batch, time, height, width, 3)`,
+        or the cached percepts `{level: (batch, time, ...)}`, to class
+        probabilities `(batch, num_classes)`.
 
     Examples:
 
     ```python
     model = keras_grurcn.models.build_grurcn(
-        num_classes=4, backbone_weights=None, num_frames=4, image_size=32,
-        levels=["pool2", "pool3"], hidden_maps=[4, 8],
+        class_names=["left", "right", "up", "down"], backbone_weights=None,
+        num_frames=4, image_size=32, levels=["pool2", "pool3"],
+        hidden_maps=[4, 8],
     )
-    model.compile("adam", "sparse_categorical_crossentropy")
+    model.compile()
     model.fit(np.zeros((2, 4, 32, 32, 3)), np.array([0, 1]), verbose=0)
     ```
 
     References:
         - [Ballas et al., 2016](https://arxiv.org/abs/1511.06432)
     """
-    return build_grurcn_classifier(
-        "independent",
-        num_classes=num_classes,
-        backbone=backbone,
-        backbone_weights=backbone_weights,
-        num_frames=num_frames,
-        image_size=image_size,
-        inputs=inputs,
-        levels=levels,
-        hidden_maps=hidden_maps,
-        kernel_size=kernel_size,
-        dropout=dropout,
-        trainable_backbone=trainable_backbone,
-        percept_normalization=percept_normalization,
-        name=name,
-    )
+    return build_grurcn_classifier("independent", **locals())
 
 
 def build_grurcn_classifier(
     variant,
     *,
     num_classes,
+    class_names,
+    preprocessor,
     backbone,
     backbone_weights,
     num_frames,
     image_size,
-    inputs,
     levels,
     hidden_maps,
     kernel_size,
@@ -127,51 +110,26 @@ def build_grurcn_classifier(
     trainable_backbone,
     percept_normalization,
     name,
-    prefix="",
-    frames_name="frames",
-    return_parts=False,
 ):
-    """The body shared by the GRU-RCN classifiers: inputs, encoder, head.
-
-    `variant` is a `grurcn_encoder` variant. With `return_parts=True` it
-    returns `(model_inputs, probabilities)` instead of a model, for models
-    made of several streams (`build_two_stream`).
-    """
-    num_classes = check_num_classes(num_classes)
-    image_size = check_image_size(image_size)
-    num_frames = check_positive_int("num_frames", num_frames, allow_none=True)
-    kernel_size = check_positive_int("kernel_size", kernel_size)
-    levels = resolve_levels(backbone, levels)
-    hidden_maps = resolve_hidden_maps(backbone, levels, hidden_maps)
-
-    # === Layers ===
-    inputs, percepts = model_inputs(
-        inputs,
+    """The GRU-RCN classifiers' body: preprocessor, backbone, head."""
+    preprocessor, body = grurcn_parts(
+        variant,
+        preprocessor=preprocessor,
         backbone=backbone,
-        levels=levels,
         backbone_weights=backbone_weights,
         num_frames=num_frames,
         image_size=image_size,
-        trainable_backbone=trainable_backbone,
-        frames_name=frames_name,
-        prefix=prefix,
-    )
-    percepts = percept_normalization_layers(
-        percepts, percept_normalization, prefix=prefix
-    )
-    states = grurcn_encoder(
-        percepts,
-        hidden_maps,
-        variant=variant,
-        backbone=backbone,
+        levels=levels,
+        hidden_maps=hidden_maps,
         kernel_size=kernel_size,
-        prefix=prefix,
+        trainable_backbone=trainable_backbone,
+        percept_normalization=percept_normalization,
     )
-    probabilities = level_classifier(
-        states, num_classes, dropout=dropout, prefix=prefix
+    return VideoClassifier(
+        body,
+        preprocessor,
+        num_classes=num_classes,
+        class_names=class_names,
+        dropout=dropout,
+        name=name,
     )
-    if return_parts:
-        return inputs, probabilities
-
-    # === Functional Model ===
-    return keras.Model(inputs, probabilities, name=name)

@@ -4,11 +4,12 @@ from keras_grurcn.models.grurcn import build_grurcn_classifier
 def build_grurcn_stacked(
     *,
     num_classes=None,
+    class_names=None,
+    preprocessor=None,
     backbone="vgg16",
     backbone_weights="imagenet",
     num_frames=10,
     image_size=(224, 224),
-    inputs="frames",
     levels=None,
     hidden_maps=None,
     kernel_size=3,
@@ -39,13 +40,12 @@ def build_grurcn_stacked(
           22,749,177 trainable (the rest is the frozen backbone).
 
     Args:
-        num_classes, backbone, backbone_weights, num_frames, image_size,
-        inputs, levels, hidden_maps, kernel_size, dropout,
+        num_classes, class_names, preprocessor, backbone, backbone_weights, num_frames,
+        image_size, levels, hidden_maps, kernel_size, dropout,
         trainable_backbone, percept_normalization, name: as in `build_grurcn`.
 
     Returns:
-        A functional `keras.Model` mapping frames (or `{level: percepts}`)
-        to class probabilities `(batch, num_classes)`.
+        A `keras_grurcn.VideoClassifier` (see `build_grurcn`).
 
     Examples:
 
@@ -54,25 +54,10 @@ def build_grurcn_stacked(
         num_classes=4, backbone_weights=None, num_frames=4, image_size=32,
         levels=["pool2", "pool3"], hidden_maps=[4, 8],
     )
-    model.get_layer("pool3_bottom_up").output.shape  # (None, 4, 4, 4, 4)
+    model.backbone.get_layer("pool3_bottom_up").output.shape  # (None, 4, 4, 4, 4)
     ```
 
     References:
         - [Ballas et al., 2016](https://arxiv.org/abs/1511.06432)
     """
-    return build_grurcn_classifier(
-        "stacked",
-        num_classes=num_classes,
-        backbone=backbone,
-        backbone_weights=backbone_weights,
-        num_frames=num_frames,
-        image_size=image_size,
-        inputs=inputs,
-        levels=levels,
-        hidden_maps=hidden_maps,
-        kernel_size=kernel_size,
-        dropout=dropout,
-        trainable_backbone=trainable_backbone,
-        percept_normalization=percept_normalization,
-        name=name,
-    )
+    return build_grurcn_classifier("stacked", **locals())

@@ -1,7 +1,8 @@
 """The model zoo: `list_models()` names the models, `build_model()` builds one.
 
 Each entry maps a name to its builder, given as `"module:function"` and
-imported only when that model is built. A new model is one builder
+imported only when that model is built; a builder returns a task
+(`VideoClassifier`, `VideoCaptioner`, ...). A new model is one builder
 function plus one `register_model` call (or one entry below).
 """
 
@@ -12,7 +13,9 @@ import inspect
 # Arguments `build_model` takes itself; the rest are a builder's overrides.
 COMMON_ARGUMENTS = (
     "num_classes",
+    "class_names",
     "vocabulary",
+    "preprocessor",
     "backbone",
     "backbone_weights",
     "num_frames",
@@ -47,13 +50,13 @@ class ModelEntry:
             # missing dependency inside it is the user's to see.
             if error.name is None or not module_name.startswith(error.name):
                 raise
-            raise _not_written_yet(name, self.builder) from None
+            raise _missing_builder(name, self.builder) from None
         if not hasattr(module, function_name):
-            raise _not_written_yet(name, self.builder)
+            raise _missing_builder(name, self.builder)
         return getattr(module, function_name)
 
 
-MODELS = {
+_MODELS = {
     "grurcn": ModelEntry(
         "keras_grurcn.models.grurcn:build_grurcn",
         description="GRU-RCN, an independent ConvGRU per percept level (paper).",
@@ -106,7 +109,7 @@ def register_model(name, builder, *, task="classification", description=""):
         raise ValueError(
             f"register_model: `builder` must be 'module:function', got {builder!r}."
         )
-    MODELS[name] = ModelEntry(builder, task=task, description=description)
+    _MODELS[name] = ModelEntry(builder, task=task, description=description)
 
 
 def list_models():
@@ -118,7 +121,7 @@ def list_models():
     keras_grurcn.list_models()  # ('grurcn', 'grurcn_stacked', ...)
     ```
     """
-    return tuple(MODELS)
+    return tuple(_MODELS)
 
 
 def describe_models():
@@ -131,14 +134,28 @@ def describe_models():
     # 'GRU-RCN, an independent ConvGRU per percept level (paper).'
     ```
     """
-    return {name: entry.description for name, entry in MODELS.items()}
+    return {name: entry.description for name, entry in _MODELS.items()}
+
+
+def model_task(name):
+    """`"classification"` or `"captioning"`: what model `name` does.
+
+    Examples:
+
+    ```python
+    keras_grurcn.models.model_task("grurcn_captioner")  # 'captioning'
+    ```
+    """
+    return _entry(name).task
 
 
 def build_model(
     name,
     *,
     num_classes=None,
+    class_names=None,
     vocabulary=None,
+    preprocessor=None,
     backbone=_DEFAULT_BACKBONE,
     backbone_weights=_DEFAULT_BACKBONE_WEIGHTS,
     num_frames=_DEFAULT_NUM_FRAMES,
@@ -147,30 +164,38 @@ def build_model(
 ):
     """Builds a model of the zoo by name.
 
-    The defaults are the paper's (Ballas et al., 2016): VGG-16 with
-    ImageNet weights, 224x224 frames, 10-frame clips; each model's
-    hyper-parameters (levels pool2..fc7, 64/128/256/256/512 hidden maps,
-    3x3 kernels, dropout 0.7 for GRU-RCN) can be overridden by name. See
-    each builder's docstring (`keras_grurcn.models.build_grurcn`, ...) for
-    its overrides and parameter count.
+    The zoo's front door. The defaults are the paper's (Ballas et al.,
+    2016): VGG-16 with ImageNet weights, 224x224 frames, 10-frame clips;
+    each model's hyper-parameters (levels pool2..fc7, 64/128/256/256/512
+    hidden maps, 3x3 kernels, dropout 0.7 for GRU-RCN) can be overridden by
+    name. See each builder's docstring (`keras_grurcn.models.build_grurcn`,
+    ...) for its overrides and parameter count.
 
     Args:
         name: one of `list_models()`.
-        num_classes: the number of classes, for classification models.
+        num_classes: the number of classes, for classification models;
+            follows from `class_names`.
+        class_names: the class names in label order, for classification
+            models (saved with the model; `model.class_names`).
         vocabulary: the caption vocabulary, for captioning models.
+        preprocessor: a preprocessor to build the model around instead of
+            a new one (e.g. a percept cache's, with the CNN weights that
+            made its percepts); it then defines the backbone, weights,
+            frames and image size, which must be left at their defaults.
         backbone: the percept backbone (see
             `keras_grurcn.percepts.list_backbones()`).
         backbone_weights: `"imagenet"`, `None` (random) or a local weights
             file.
         num_frames: frames per clip, or `None` for variable-length clips.
         image_size: int or `(height, width)` of the frames.
-        **overrides: the model's own arguments, e.g. `inputs="percepts"`,
-            `levels=[...]`, `hidden_maps=...`, `dropout=...`.
+        **overrides: the model's own arguments, e.g. `levels=[...]`,
+            `hidden_maps=...`, `dropout=...`.
 
     Returns:
-        A `keras.Model` (functional): frames or percepts in, class
-        probabilities `(batch, num_classes)` out for classifiers; ready for
-        `compile(loss="sparse_categorical_crossentropy")`.
+        A task: a `keras_grurcn.VideoClassifier` (uint8 frames or cached
+        percepts in, class probabilities `(batch, num_classes)` out) or a
+        `keras_grurcn.VideoCaptioner`; `compile()` sets its loss and
+        metrics.
 
     Raises:
         ValueError: for an unknown model name or override, or a bad
@@ -182,15 +207,15 @@ def build_model(
 
     ```python
     model = keras_grurcn.build_model(
-        "grurcn", num_classes=4, backbone_weights=None, num_frames=4,
-        image_size=32, levels=["pool2", "pool3"], hidden_maps=[4, 8],
+        "grurcn", class_names=["left", "right", "up", "down"],
+        backbone_weights=None, num_frames=4, image_size=32,
+        levels=["pool2", "pool3"], hidden_maps=[4, 8],
     )
-    model.compile("adam", "sparse_categorical_crossentropy")
+    model.compile()
+    model.class_names  # ['left', 'right', 'up', 'down']
     ```
     """
-    if name not in MODELS:
-        raise ValueError(f"Unknown model {name!r}. Valid models: {', '.join(MODELS)}.")
-    builder = MODELS[name].load_builder(name)
+    builder = _entry(name).load_builder(name)
     accepted = _keyword_arguments(builder)
     valid_overrides = [
         argument for argument in accepted if argument not in COMMON_ARGUMENTS
@@ -201,8 +226,23 @@ def build_model(
             f"Unknown argument(s) {', '.join(map(repr, unknown))} for model "
             f"{name!r}. Valid overrides: {', '.join(valid_overrides)}."
         )
+    if preprocessor is not None:
+        given = {
+            "backbone": backbone != _DEFAULT_BACKBONE,
+            "backbone_weights": backbone_weights != _DEFAULT_BACKBONE_WEIGHTS,
+            "num_frames": num_frames != _DEFAULT_NUM_FRAMES,
+            "image_size": image_size not in (_DEFAULT_IMAGE_SIZE, 224),
+        }
+        conflicting = [argument for argument, set_ in given.items() if set_]
+        if conflicting:
+            raise ValueError(
+                f"build_model: {', '.join(conflicting)} come from the given "
+                "`preprocessor`; leave them out."
+            )
     common = {
         "num_classes": (num_classes, None),
+        "class_names": (class_names, None),
+        "preprocessor": (preprocessor, None),
         "vocabulary": (vocabulary, None),
         "backbone": (backbone, _DEFAULT_BACKBONE),
         "backbone_weights": (backbone_weights, _DEFAULT_BACKBONE_WEIGHTS),
@@ -218,7 +258,7 @@ def build_model(
             # defaults and None (no pretrained weights) say nothing.
             raise ValueError(
                 f"Model {name!r} does not take `{argument}` "
-                f"({MODELS[name].task} model; it takes "
+                f"({_MODELS[name].task} model; it takes "
                 f"{', '.join(a for a in accepted if a in COMMON_ARGUMENTS)})."
             )
     return builder(**arguments)
@@ -232,11 +272,49 @@ def _keyword_arguments(builder):
     ]
 
 
-def _not_written_yet(name, builder):
+def build_preset(preset, **overrides):
+    """Builds the model of a built-in preset: the paper's settings, untrained.
+
+    Args:
+        preset: a name of `keras_grurcn.presets.list_presets()`.
+        **overrides: `build_model` arguments replacing the preset's (e.g.
+            `backbone_weights=None` to skip the ImageNet download,
+            `class_names=[...]` for your classes).
+
+    Examples:
+
+    ```python
+    model = keras_grurcn.models.build_preset(
+        "ucf101_grurcn", backbone_weights=None, image_size=32, num_frames=4,
+        levels=["pool2"], hidden_maps=4,
+    )
+    model.num_classes  # 101
+    ```
+    """
+    from keras_grurcn.presets import get_preset
+
+    spec = get_preset(preset)
+    extract = spec["extract"]
+    arguments = {
+        "backbone": extract["backbone"],
+        "num_frames": extract["num_frames"],
+        "image_size": extract["image_size"],
+        **spec["build"],
+        **overrides,
+    }
+    if "class_names" in overrides and "num_classes" not in overrides:
+        arguments.pop("num_classes", None)
+    return build_model(spec["model"], **arguments)
+
+
+def _entry(name):
+    if name not in _MODELS:
+        raise ValueError(f"Unknown model {name!r}. Valid models: {', '.join(_MODELS)}.")
+    return _MODELS[name]
+
+
+def _missing_builder(name, builder):
     return NotImplementedError(
         f"Model {name!r} is registered but its builder `{builder}` does not "
-        "exist yet: it belongs to the captioning work in progress "
-        "(keras_grurcn/captioning/). Meanwhile, encode clips with "
-        "`keras_grurcn.models.grurcn_encoder(..., return_sequences=True)` "
-        "and decode with `keras_grurcn.captioning.build_caption_model`."
+        "exist: check the `register_model` call that added it."
     )

@@ -1,22 +1,24 @@
-import keras
+from keras_grurcn.argument_checks import check_choice
+from keras_grurcn.models.grurcn_backbone import VARIANTS
+from keras_grurcn.models.grurcn_parts import grurcn_parts
+from keras_grurcn.models.stream_fusion import check_flow_weight
+from keras_grurcn.models.two_stream_backbone import TwoStreamBackbone
+from keras_grurcn.models.two_stream_video_classifier import TwoStreamVideoClassifier
+from keras_grurcn.preprocessing.two_stream_preprocessor import TwoStreamPreprocessor
 
-from keras_grurcn.models.grurcn import build_grurcn_classifier
-from keras_grurcn.models.grurcn_encoder import ENCODER_VARIANTS
-from keras_grurcn.models.model_arguments import check_choice
-from keras_grurcn.models.model_arguments import check_positive_int
-
-# `flow_backbone_weights` default: the same source as the RGB backbone.
+# `flow_backbone_weights` and `num_flow_frames` default: as the RGB stream's.
 SAME_AS_RGB = "same_as_rgb"
 
 
 def build_two_stream(
     *,
     num_classes=None,
+    class_names=None,
+    preprocessor=None,
     backbone="vgg16",
     backbone_weights="imagenet",
     num_frames=10,
     image_size=(224, 224),
-    inputs="frames",
     levels=None,
     hidden_maps=None,
     kernel_size=3,
@@ -42,25 +44,26 @@ def build_two_stream(
           (RGB) and from explicit displacement (flow).
         - Architecture: two `build_grurcn`-style streams (VGG-16 pool2..fc7,
           3x3 kernels, 64/128/256/256/512 hidden maps, dropout 0.7,
-          averaged per-level softmax), layers prefixed `"rgb_"` and
-          `"flow_"` (`"rgb_pool3_grurcn"`, `"flow_pool3_grurcn"`), each with
-          its own backbone; the flow stream's probabilities are scaled by
-          `flow_weight` (`"flow_fusion_weight"`), the RGB stream's by
-          `1 - flow_weight` (`"rgb_fusion_weight"`), and summed
-          (`"two_stream_fusion"`).
+          averaged per-level softmax), each with its own CNN
+          (`TwoStreamPreprocessor`), GRU-RCN (`"rgb_backbone"`,
+          `"flow_backbone"` in a `TwoStreamBackbone`) and head
+          (`"rgb_head"`, `"flow_head"`); the flow stream's probabilities
+          are weighted by `flow_weight`, the RGB stream's by
+          `1 - flow_weight`, and summed (`StreamFusion`,
+          `"two_stream_fusion"`; `model.flow_weight` can be changed after
+          training).
         - Parameters at the paper's input (224x224, 10 frames, 101 classes,
           two VGG-16s to fc7, frozen): 307,482,226 in all,
           38,961,138 trainable (the rest is the frozen backbone).
 
-    Inputs are a dict: `{"rgb": frames, "flow": flow_frames}` with
-    `inputs="frames"` (flow frames are 3-channel images in [0, 255]:
-    encoded x and y displacement and magnitude, see
-    `keras_grurcn.data.flow_to_image`), or `{"rgb_<level>": percepts,
-    "flow_<level>": percepts}` with `inputs="percepts"`.
+    Inputs are a dict: `{"rgb": frames, "flow": flow_frames}` (flow
+    frames are 3-channel images in [0, 255]: encoded x and y displacement
+    and magnitude, see `keras_grurcn.data.flow_to_image`), or the cached
+    percepts `{"rgb_<level>": percepts, "flow_<level>": percepts}`.
 
     Args:
-        num_classes, backbone, backbone_weights, num_frames, image_size,
-        inputs, levels, hidden_maps, kernel_size, dropout,
+        num_classes, class_names, preprocessor, backbone, backbone_weights, num_frames,
+        image_size, levels, hidden_maps, kernel_size, dropout,
         trainable_backbone, percept_normalization, name: as in
         `build_grurcn`, for both streams.
         encoder: the streams' GRU-RCN: `"independent"`, `"stacked"` or
@@ -75,8 +78,7 @@ def build_two_stream(
             number.)
 
     Returns:
-        A functional `keras.Model` mapping the dict of inputs to class
-        probabilities `(batch, num_classes)`.
+        A `keras_grurcn.models.TwoStreamVideoClassifier`.
 
     Examples:
 
@@ -93,68 +95,48 @@ def build_two_stream(
         - [Ballas et al., 2016](https://arxiv.org/abs/1511.06432)
         - [Simonyan and Zisserman, 2014](https://arxiv.org/abs/1406.2199)
     """
-    check_choice("encoder", encoder, ENCODER_VARIANTS)
-    if (
-        isinstance(flow_weight, bool)
-        or not isinstance(flow_weight, (int, float))
-        or not 0 <= flow_weight <= 1
-    ):
+    check_choice("encoder", encoder, VARIANTS)
+    flow_weight = check_flow_weight(flow_weight)
+    if preprocessor is not None and not isinstance(preprocessor, TwoStreamPreprocessor):
         raise ValueError(
-            f"`flow_weight` must be a float in [0, 1], got {flow_weight!r}."
+            "two_stream's `preprocessor` must be a TwoStreamPreprocessor, got "
+            f"{type(preprocessor).__name__}."
         )
     if flow_backbone_weights == SAME_AS_RGB:
         flow_backbone_weights = backbone_weights
     if num_flow_frames == SAME_AS_RGB:
         num_flow_frames = num_frames
-    num_flow_frames = check_positive_int(
-        "num_flow_frames", num_flow_frames, allow_none=True
-    )
     shared = dict(
-        num_classes=num_classes,
         backbone=backbone,
         image_size=image_size,
-        inputs=inputs,
         levels=levels,
         hidden_maps=hidden_maps,
         kernel_size=kernel_size,
-        dropout=dropout,
         trainable_backbone=trainable_backbone,
         percept_normalization=percept_normalization,
-        name=name,
-        return_parts=True,
     )
-
-    # === Layers ===
-    rgb_inputs, rgb_probabilities = build_grurcn_classifier(
+    rgb_preprocessor, rgb_backbone = grurcn_parts(
         encoder,
+        preprocessor=None if preprocessor is None else preprocessor.rgb,
         backbone_weights=backbone_weights,
         num_frames=num_frames,
-        prefix="rgb_",
-        frames_name="rgb",
+        name="rgb_",
         **shared,
     )
-    flow_inputs, flow_probabilities = build_grurcn_classifier(
+    flow_preprocessor, flow_backbone = grurcn_parts(
         encoder,
+        preprocessor=None if preprocessor is None else preprocessor.flow,
         backbone_weights=flow_backbone_weights,
         num_frames=num_flow_frames,
-        prefix="flow_",
-        frames_name="flow",
+        name="flow_",
         **shared,
     )
-    # Rescaling + Add: a weighted average from standard, serialisable layers.
-    rgb_share = keras.layers.Rescaling(
-        1.0 - flow_weight, name="rgb_fusion_weight", dtype="float32"
-    )(rgb_probabilities)
-    flow_share = keras.layers.Rescaling(
-        float(flow_weight), name="flow_fusion_weight", dtype="float32"
-    )(flow_probabilities)
-    probabilities = keras.layers.Add(name="two_stream_fusion", dtype="float32")(
-        [rgb_share, flow_share]
+    return TwoStreamVideoClassifier(
+        TwoStreamBackbone(rgb_backbone, flow_backbone, name="backbone"),
+        TwoStreamPreprocessor(rgb_preprocessor, flow_preprocessor, name="preprocessor"),
+        num_classes=num_classes,
+        class_names=class_names,
+        dropout=dropout,
+        flow_weight=flow_weight,
+        name=name,
     )
-
-    # === Functional Model ===
-    if inputs == "frames":
-        model_inputs = {"rgb": rgb_inputs, "flow": flow_inputs}
-    else:
-        model_inputs = {**rgb_inputs, **flow_inputs}
-    return keras.Model(model_inputs, probabilities, name=name)

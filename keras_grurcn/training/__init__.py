@@ -1,4 +1,4 @@
-"""Distributed training and evaluation of GRU-RCN classifiers (TensorFlow).
+"""Distributed training and evaluation of keras_grurcn tasks (TensorFlow).
 
 `train_and_evaluate(config, workdir, model_fn, train_ds, val_ds)` is the
 entry point: it picks the `tf.distribute` strategy named by
@@ -10,11 +10,8 @@ paper's test protocol (class probabilities averaged over several clips per
 video).
 """
 
+from keras_grurcn.training.caption_pairs import caption_training_pairs
 from keras_grurcn.training.confusion_matrix_plot import plot_confusion_matrix
-from keras_grurcn.training.distribute_dataset import count_steps
-from keras_grurcn.training.distribute_dataset import distribute_dataset
-from keras_grurcn.training.distribute_dataset import global_batch_size
-from keras_grurcn.training.distribute_dataset import worker_dataset
 from keras_grurcn.training.multi_clip_evaluation import evaluate_multi_clip
 from keras_grurcn.training.multi_clip_evaluation import evenly_spaced_clips
 from keras_grurcn.training.strategy import STRATEGIES
@@ -23,25 +20,18 @@ from keras_grurcn.training.train_and_evaluate import build_and_compile
 from keras_grurcn.training.train_and_evaluate import fit_with_callbacks
 from keras_grurcn.training.train_and_evaluate import set_reproducible_seeds
 from keras_grurcn.training.train_and_evaluate import train_and_evaluate
-from keras_grurcn.training.training_callbacks import build_callbacks
-from keras_grurcn.training.training_callbacks import is_chief
 from keras_grurcn.training.training_config import TrainingConfig
 
 __all__ = [
     "STRATEGIES",
     "TrainingConfig",
     "build_and_compile",
-    "build_callbacks",
-    "count_steps",
-    "distribute_dataset",
+    "caption_training_pairs",
     "evaluate_multi_clip",
     "evenly_spaced_clips",
     "fit_with_callbacks",
     "get_strategy",
-    "global_batch_size",
-    "is_chief",
     "plot_confusion_matrix",
     "set_reproducible_seeds",
     "train_and_evaluate",
-    "worker_dataset",
 ]

@@ -12,7 +12,7 @@ def global_batch_size(per_replica_batch_size, strategy):
 
     ```python
     strategy = keras_grurcn.training.get_strategy("default")
-    keras_grurcn.training.global_batch_size(8, strategy)  # 8 on one device
+    keras_grurcn.training.distribute_dataset.global_batch_size(8, strategy)  # 8 on one device
     ```
     """
     return per_replica_batch_size * strategy.num_replicas_in_sync
@@ -70,7 +70,7 @@ def distribute_dataset(
     clips = tf.data.Dataset.from_tensor_slices(
         (np.zeros((8, 2, 16, 16, 3), "uint8"), np.zeros(8, "int32"))
     )
-    batches = keras_grurcn.training.distribute_dataset(clips, strategy, 4)
+    batches = keras_grurcn.training.distribute_dataset.distribute_dataset(clips, strategy, 4)
     ```
     """
     import tensorflow as tf
@@ -151,7 +151,7 @@ def worker_dataset(
     context = tf.distribute.InputContext(
         num_input_pipelines=1, input_pipeline_id=0, num_replicas_in_sync=1
     )
-    batches = keras_grurcn.training.worker_dataset(tf.data.Dataset.range(10), context, 4)
+    batches = keras_grurcn.training.distribute_dataset.worker_dataset(tf.data.Dataset.range(10), context, 4)
     ```
     """
     import tensorflow as tf
@@ -190,7 +190,7 @@ def count_steps(dataset, per_replica_batch_size, strategy, full_batches_only=Tru
     ```python
     strategy = keras_grurcn.training.get_strategy("default")
     clips = tf.data.Dataset.range(10)
-    keras_grurcn.training.count_steps(clips, 4, strategy)  # 2 full batches
+    keras_grurcn.training.distribute_dataset.count_steps(clips, 4, strategy)  # 2 full batches
     ```
     """
     num_clips = _known_cardinality(dataset)

@@ -1,13 +1,16 @@
 import contextlib
+import dataclasses
 import json
 import os
 
 import keras
 
+from keras_grurcn.models.task import Task
+from keras_grurcn.models.video_classifier import VideoClassifier
+from keras_grurcn.models.video_classifier import classification_metrics
 from keras_grurcn.training.distribute_dataset import count_steps
 from keras_grurcn.training.distribute_dataset import distribute_dataset
 from keras_grurcn.training.strategy import get_strategy
-from keras_grurcn.training.top5_accuracy import sparse_top5_accuracy
 from keras_grurcn.training.training_callbacks import build_callbacks
 from keras_grurcn.training.training_callbacks import is_chief
 from keras_grurcn.training.training_callbacks import is_multi_worker
@@ -36,14 +39,18 @@ def build_and_compile(config, model_fn, strategy, steps_per_epoch=None):
 
     The model is built under `config.mixed_precision` (the global Keras
     dtype policy is restored afterwards; Keras wraps the optimizer in a
-    `LossScaleOptimizer` for `"mixed_float16"`) and compiled with sparse
-    categorical cross-entropy on its probabilities, top-1 and top-5
-    accuracy, and `jit_compile=config.jit_compile` (XLA).
+    `LossScaleOptimizer` for `"mixed_float16"`) and compiled with the
+    configured optimizer, `jit_compile=config.jit_compile` (XLA) and the
+    loss and metrics of its task (a `keras_grurcn` task's own: e.g. a
+    `VideoCaptioner`'s masked cross-entropy); another Keras classifier gets
+    sparse categorical cross-entropy on its probabilities, accuracy and,
+    with more than 5 classes, top-5 accuracy.
 
     Args:
         config: a `TrainingConfig`.
         model_fn: a function without arguments returning an uncompiled
-            Keras classifier whose output is class probabilities.
+            keras_grurcn task (`build_model(...)`), or a Keras classifier
+            whose output is class probabilities.
         strategy: the `tf.distribute.Strategy` to build under.
         steps_per_epoch: steps in one epoch; needed by
             `lr_schedule="cosine"`, which decays over all the epochs' steps.
@@ -66,18 +73,31 @@ def build_and_compile(config, model_fn, strategy, steps_per_epoch=None):
                 "build_and_compile: `model_fn()` must return a keras.Model; "
                 f"got {type(model).__name__}."
             )
-        model.compile(
-            optimizer=_build_optimizer(config, strategy, steps_per_epoch),
-            loss=keras.losses.SparseCategoricalCrossentropy(),
-            metrics=[
-                keras.metrics.SparseCategoricalAccuracy(name="accuracy"),
-                keras.metrics.MeanMetricWrapper(
-                    sparse_top5_accuracy, name="top5_accuracy"
-                ),
-            ],
-            jit_compile=config.jit_compile,
-        )
+        optimizer = _build_optimizer(config, strategy, steps_per_epoch)
+        if isinstance(model, Task):
+            model.compile(optimizer, jit_compile=config.jit_compile)
+        else:
+            model.compile(
+                optimizer=optimizer,
+                loss=keras.losses.SparseCategoricalCrossentropy(),
+                metrics=classification_metrics(model.output_shape[-1]),
+                jit_compile=config.jit_compile,
+            )
     return model
+
+
+def resolve_monitor(config, model):
+    """`config` with `monitor="auto"` made concrete for `model`.
+
+    Classifiers keep the best validation accuracy; other tasks (a
+    captioner, whose accuracy is per word) the lowest validation loss.
+    """
+    if config.monitor != "auto":
+        return config
+    classifier = isinstance(model, VideoClassifier) or not isinstance(model, Task)
+    return dataclasses.replace(
+        config, monitor="val_accuracy" if classifier else "val_loss"
+    )
 
 
 def fit_with_callbacks(
@@ -116,6 +136,7 @@ def fit_with_callbacks(
     )
     ```
     """
+    config = resolve_monitor(config, model)
     steps = _steps_per_epoch(config, train_ds, strategy)
     train_batches = distribute_dataset(
         train_ds,
@@ -144,7 +165,7 @@ def fit_with_callbacks(
 def train_and_evaluate(
     config, workdir, model_fn, train_ds, val_ds, *, extra_callbacks=()
 ):
-    """Trains a video classifier as in the paper and evaluates it.
+    """Trains a video model (a classifier, or a captioner) and evaluates it.
 
     The library entry point the CLI calls after parsing its arguments
     (Flax-style): validates `config`, seeds everything, picks the strategy,
@@ -153,17 +174,22 @@ def train_and_evaluate(
 
     `workdir` receives `config.json`, `backup/` (BackupAndRestore),
     `checkpoints/best.keras`, `history.csv`, `tensorboard/`,
-    `final.keras` (the best weights) and `metrics.json`; in multi-worker
-    training only the chief writes the shared files.
+    `final.keras` (the best weights), for a keras_grurcn task `preset/`
+    (`save_to_preset`: what `Task.from_preset`, `grurcn export` and
+    `grurcn predict` load) and `metrics.json`; in multi-worker training only
+    the chief writes the shared files.
 
     Args:
         config: a `TrainingConfig`.
         workdir: the run's folder; reuse it to resume a killed run.
         model_fn: a function without arguments returning an uncompiled
-            Keras classifier mapping frames `(batch, time, height, width, 3)`
-            to class probabilities.
-        train_ds: a `tf.data.Dataset` of unbatched `(frames, label)` clips,
-            integer labels, or a function without arguments returning one
+            keras_grurcn task (`build_model(...)`; it is compiled with its
+            own loss and metrics) or a Keras classifier whose output is
+            class probabilities.
+        train_ds: a `tf.data.Dataset` of unbatched `(inputs, target)`
+            examples (frames or cached percepts and an integer label; for a
+            captioner `({..., "tokens": ids[:-1]}, ids[1:])`), or a function
+            without arguments returning one
             (called after the strategy exists: multi-worker training needs
             functions, or `get_strategy` called before the datasets are
             built).
@@ -173,7 +199,8 @@ def train_and_evaluate(
     Returns:
         `(model, metrics)`: the trained model (best weights when early
         stopping is on) and its validation metrics (`loss`, `accuracy`,
-        `top5_accuracy`).
+        `top5_accuracy` with more than 5 classes; a captioner's
+        `masked_accuracy`).
 
     Examples:
 
@@ -212,6 +239,8 @@ def train_and_evaluate(
     metrics = {name: float(value) for name, value in metrics.items()}
     if chief:
         model.save(paths["final_model"])
+        if isinstance(model, Task):
+            model.save_to_preset(paths["preset"])
         with open(paths["metrics"], "w") as file:
             json.dump(metrics, file, indent=2)
     return model, metrics

@@ -16,7 +16,7 @@ def is_chief(strategy):
 
     ```python
     strategy = keras_grurcn.training.get_strategy("default")
-    keras_grurcn.training.is_chief(strategy)  # True
+    keras_grurcn.training.training_callbacks.is_chief(strategy)  # True
     ```
     """
     resolver = getattr(strategy, "cluster_resolver", None)
@@ -45,6 +45,7 @@ def workdir_paths(workdir):
         "tensorboard": os.path.join(workdir, "tensorboard"),
         "history": os.path.join(workdir, "history.csv"),
         "final_model": os.path.join(workdir, "final.keras"),
+        "preset": os.path.join(workdir, "preset"),
         "metrics": os.path.join(workdir, "metrics.json"),
     }
 
@@ -54,7 +55,7 @@ def build_callbacks(config, workdir, strategy):
 
     - `BackupAndRestore` (every epoch): a killed run restarts from the last
       finished epoch, weights and optimizer state included. Each worker of
-      a multi-worker job keeps its own backup.
+      a multi-worker job keeps its own backup (`backup-worker-1`, ...).
     - `ModelCheckpoint` of the best model by `config.monitor` (chief only);
       on a resumed run its threshold is the best value in the CSV history,
       so a worse epoch after the restart does not overwrite it.
@@ -66,17 +67,29 @@ def build_callbacks(config, workdir, strategy):
     Examples:
 
     ```python
-    config = keras_grurcn.training.TrainingConfig(strategy="default")
+    config = keras_grurcn.training.TrainingConfig(
+        strategy="default", monitor="val_accuracy"
+    )
     strategy = keras_grurcn.training.get_strategy("default")
-    callbacks = keras_grurcn.training.build_callbacks(config, "/tmp/run", strategy)
+    callbacks = keras_grurcn.training.training_callbacks.build_callbacks(
+        config, "/tmp/run", strategy
+    )
     ```
     """
     paths = workdir_paths(workdir)
     chief = is_chief(strategy)
     backup_dir = paths["backup"]
     if not chief:
+        # Beside the chief's backup, not inside it: each worker deletes its
+        # backup when training ends, and the chief's rmtree of a folder
+        # holding another worker's backup races that worker's own rmtree.
         task = strategy.cluster_resolver
-        backup_dir = os.path.join(backup_dir, f"{task.task_type}-{task.task_id}")
+        backup_dir = f"{backup_dir}-{task.task_type}-{task.task_id}"
+    if config.monitor == "auto":
+        raise ValueError(
+            "build_callbacks: resolve TrainingConfig.monitor='auto' for the "
+            "model first (`fit_with_callbacks` does)."
+        )
     mode = "max" if config.monitor == "val_accuracy" else "min"
     callbacks = [keras.callbacks.BackupAndRestore(backup_dir, save_freq="epoch")]
     # Before the loggers: ReduceLROnPlateau adds `learning_rate` to the logs.

@@ -42,7 +42,8 @@ class TrainingConfig:
         early_stopping_patience: epochs without a better `monitor` before
             stopping (`None` disables early stopping).
         monitor: the validation metric for the best checkpoint and early
-            stopping: `"val_accuracy"` (higher is better) or `"val_loss"`.
+            stopping: `"val_accuracy"` (higher is better), `"val_loss"`, or
+            `"auto"`: accuracy for classifiers, loss for captioners.
         mixed_precision: `None`, `"mixed_float16"` or `"mixed_bfloat16"`
             (the Keras dtype policy used while the model is built).
         jit_compile: compile the train step with XLA.
@@ -78,7 +79,7 @@ class TrainingConfig:
     lr_decay_factor: float = 0.1
     lr_patience: int = 5
     early_stopping_patience: int | None = 10
-    monitor: str = "val_accuracy"
+    monitor: str = "auto"
     mixed_precision: str | None = None
     jit_compile: bool = False
     seed: int = 0
@@ -92,7 +93,7 @@ class TrainingConfig:
         _one_of("strategy", self.strategy, STRATEGIES)
         _one_of("optimizer", self.optimizer, OPTIMIZERS)
         _one_of("lr_schedule", self.lr_schedule, LEARNING_RATE_SCHEDULES)
-        _one_of("monitor", self.monitor, ("val_accuracy", "val_loss"))
+        _one_of("monitor", self.monitor, ("auto", "val_accuracy", "val_loss"))
         _one_of("mixed_precision", self.mixed_precision, MIXED_PRECISION_POLICIES)
         for name in ("batch_size", "epochs", "num_test_clips"):
             _positive_int(name, getattr(self, name))

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_grurcn.captioning import caption_videos
 from keras_grurcn.captioning import evaluate_captioner
 from keras_grurcn.metrics import caption_scores
 from tests.captioning.tiny_grurcn_captioner import random_percepts
@@ -14,7 +13,7 @@ from tests.captioning.tiny_grurcn_captioner import tiny_clips
 
 
 def test_scores_every_video_and_writes_scores_and_captions(tmp_path):
-    model = tiny_captioner("frames")
+    model = tiny_captioner()
     frames, captions = tiny_clips(3)
     ids = ["vid_a", "vid_b", "vid_c"]
     references = dict(zip(ids, captions))
@@ -29,7 +28,7 @@ def test_scores_every_video_and_writes_scores_and_captions(tmp_path):
         meteor=False,
         tokenizer="nltk",
     )
-    generated = caption_videos(model, frames, beam_width=2, max_length=8)["captions"]
+    generated = model.generate(frames, beam_width=2, max_length=8)["captions"]
     expected = caption_scores(
         references, dict(zip(ids, generated)), meteor=False, tokenizer="nltk"
     )
@@ -49,7 +48,7 @@ def test_scores_every_video_and_writes_scores_and_captions(tmp_path):
 
 
 def test_takes_batches_of_frames_and_ids_from_a_dataset():
-    model = tiny_captioner("frames")
+    model = tiny_captioner()
     frames, captions = tiny_clips(3)
     ids = np.array([b"x0", b"x1", b"x2"])
     dataset = tf.data.Dataset.from_tensor_slices((frames.astype("uint8"), ids))
@@ -70,7 +69,7 @@ def test_takes_batches_of_frames_and_ids_from_a_dataset():
 
 def test_references_can_come_with_the_videos_as_ragged_captions():
     # As percept_dataset(..., target="captions") yields them.
-    model = tiny_captioner("percepts")
+    model = tiny_captioner()
     percepts = random_percepts(3)
     captions = [["a red square moves up", "a red box goes up"], ["x"], ["y", "z"]]
     dataset = tf.data.Dataset.from_tensor_slices(
@@ -79,7 +78,7 @@ def test_references_can_come_with_the_videos_as_ragged_captions():
     result = evaluate_captioner(
         model, dataset, beam_width=2, max_length=8, meteor=False, tokenizer="nltk"
     )
-    generated = caption_videos(model, percepts, beam_width=2, max_length=8)
+    generated = model.generate(percepts, beam_width=2, max_length=8)
     references = {str(i): refs for i, refs in enumerate(captions)}
     expected = caption_scores(
         references,
@@ -93,7 +92,7 @@ def test_references_can_come_with_the_videos_as_ragged_captions():
 
 
 def test_bad_inputs_are_named():
-    model = tiny_captioner("frames")
+    model = tiny_captioner()
     frames, captions = tiny_clips(1)
     with pytest.raises(ValueError, match="references"):
         evaluate_captioner(model, {"a": frames[0]}, {})

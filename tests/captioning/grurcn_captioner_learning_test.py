@@ -15,24 +15,19 @@ import numpy as np
 import pytest
 
 from keras_grurcn.captioning import CaptionVocabulary
-from keras_grurcn.captioning import caption_videos
-from keras_grurcn.captioning import compile_caption_model
 from keras_grurcn.data import make_captioned_motion_clips
 from keras_grurcn.data.synthetic import MOTION_CLASSES
 from keras_grurcn.metrics import caption_scores
 from keras_grurcn.models import build_model
-from keras_grurcn.percepts import FramePercepts
+from keras_grurcn.preprocessing import VideoPreprocessor
 
 NUM_TRAIN, NUM_TEST, NUM_FRAMES, IMAGE_SIZE = 192, 64, 6, 32
 LEVELS = ["pool1"]
 
 
-def _cached_percepts(frames):
+def _cached_percepts(preprocessor, frames):
     # A frozen, randomly initialised VGG-16 run once, as a percept cache would.
-    extractor = FramePercepts(
-        levels=LEVELS, backbone_weights=None, image_size=(IMAGE_SIZE, IMAGE_SIZE)
-    )
-    return {k: np.asarray(v) for k, v in extractor(frames.astype("float32")).items()}
+    return {k: np.asarray(v) for k, v in preprocessor(frames).items()}
 
 
 @pytest.mark.large
@@ -41,7 +36,13 @@ def test_training_beats_the_most_frequent_caption_by_far():
     frames, labels, captions = make_captioned_motion_clips(
         NUM_TRAIN + NUM_TEST, num_frames=NUM_FRAMES, image_size=IMAGE_SIZE, seed=0
     )
-    percepts = _cached_percepts(frames)
+    preprocessor = VideoPreprocessor(
+        levels=LEVELS,
+        backbone_weights=None,
+        num_frames=NUM_FRAMES,
+        image_size=IMAGE_SIZE,
+    )
+    percepts = _cached_percepts(preprocessor, frames)
     train = {level: p[:NUM_TRAIN] for level, p in percepts.items()}
     test = {level: p[NUM_TRAIN:] for level, p in percepts.items()}
     train_captions = [c for clip in captions[:NUM_TRAIN] for c in clip]
@@ -50,11 +51,7 @@ def test_training_beats_the_most_frequent_caption_by_far():
     model = build_model(
         "grurcn_captioner",
         vocabulary=vocabulary,
-        backbone_weights=None,
-        num_frames=NUM_FRAMES,
-        image_size=IMAGE_SIZE,
-        inputs="percepts",
-        levels=LEVELS,
+        preprocessor=preprocessor,
         hidden_maps=16,
         percept_normalization="instance",
         embedding_dim=32,
@@ -62,7 +59,7 @@ def test_training_beats_the_most_frequent_caption_by_far():
         attention_units=32,
         dropout=0.1,
     )
-    compile_caption_model(model, vocabulary, optimizer=keras.optimizers.Adam(3e-3))
+    model.compile(keras.optimizers.Adam(3e-3))
     # Every reference caption of a clip is one teacher-forced example.
     captions_per_clip = len(captions[0])
     ids = vocabulary.encode(train_captions)
@@ -72,7 +69,7 @@ def test_training_beats_the_most_frequent_caption_by_far():
     inputs["tokens"] = ids[:, :-1]
     model.fit(inputs, ids[:, 1:], batch_size=32, epochs=8, verbose=0)
 
-    generated = caption_videos(model, test, beam_width=3, max_length=8)["captions"]
+    generated = model.generate(test, beam_width=3, max_length=8)["captions"]
     references = {str(i): clip for i, clip in enumerate(captions[NUM_TRAIN:])}
     scores = caption_scores(
         references,

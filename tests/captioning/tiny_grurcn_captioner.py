@@ -18,7 +18,8 @@ def tiny_clips(num_clips=4, seed=0):
     return frames.astype("float32"), captions
 
 
-def tiny_captioner(inputs="frames", seed=0, **overrides):
+def tiny_captioner(seed=0, **overrides):
+    """A tiny captioner: it takes frames, and the percepts of its levels."""
     keras.utils.set_random_seed(seed)
     _, captions = tiny_clips()
     vocabulary = CaptionVocabulary.build([c for cs in captions for c in cs])
@@ -27,7 +28,6 @@ def tiny_captioner(inputs="frames", seed=0, **overrides):
         backbone_weights=None,
         num_frames=NUM_FRAMES,
         image_size=IMAGE_SIZE,
-        inputs=inputs,
         levels=LEVELS,
         hidden_maps=[4, 4],
         embedding_dim=8,

@@ -3,30 +3,23 @@
 import json
 import os
 
-import keras
 import pytest
 
 from keras_grurcn import data
 from keras_grurcn.cli import main
-from keras_grurcn.percepts import FramePercepts
-from tests.captioning.tiny_grurcn_captioner import IMAGE_SIZE
-from tests.captioning.tiny_grurcn_captioner import LEVELS
-from tests.captioning.tiny_grurcn_captioner import NUM_FRAMES
 from tests.captioning.tiny_grurcn_captioner import tiny_captioner
 from tests.captioning.tiny_grurcn_captioner import tiny_clips
 
 
 def test_evaluate_writes_scores_and_captions_per_video(tmp_path, capsys):
     frames, captions = tiny_clips(4)
-    size = (IMAGE_SIZE, IMAGE_SIZE)
-    clips = keras.Input((NUM_FRAMES, *size, 3))
-    extractor = keras.Model(clips, FramePercepts("vgg16", LEVELS, None, size)(clips))
+    model = tiny_captioner()
     cache = str(tmp_path / "cache")
     data.write_percept_cache(
-        (frames, [0, 1, 2, 3], captions), extractor, cache, progress=False
+        (frames, [0, 1, 2, 3], captions), model.preprocessor, cache, progress=False
     )
     model_path = str(tmp_path / "captioner.keras")
-    tiny_captioner("percepts").save(model_path)
+    model.save(model_path)
     output = str(tmp_path / "evaluation")
     status = main(
         [
@@ -56,7 +49,7 @@ def test_caption_and_export_commands(tmp_path, capsys):
     video = str(tmp_path / "clip.mp4")
     data.write_video(video, frames[0].astype("uint8"))
     model_path = str(tmp_path / "captioner.keras")
-    tiny_captioner("frames").save(model_path)
+    tiny_captioner().save(model_path)
     assert main(["caption", "--model", model_path, video]) == 0
     in_process = capsys.readouterr().out
     export_dir = str(tmp_path / "served" / "1")
@@ -148,7 +141,7 @@ def test_msvd_layout_extract_train_evaluate_a_captioner(tmp_path, capsys):
         [
             "evaluate",
             "--model",
-            os.path.join(workdir, "final.keras"),
+            os.path.join(workdir, "preset"),
             "--cache",
             str(caches / "test"),
             "--beam-width",

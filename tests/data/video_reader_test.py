@@ -72,6 +72,12 @@ def test_memory_guards(bad_videos):
         read_video(bad_videos["good"], max_frames=10)
     with pytest.raises(VideoDecodeError, match="max_pixels=100"):
         read_video(bad_videos["good"], max_pixels=100)
+    # 30 frames of 32x32 RGB are 92,160 bytes decoded.
+    with pytest.raises(VideoDecodeError, match="max_bytes=90000"):
+        read_video(bad_videos["good"], max_bytes=90_000)
+    assert read_video(bad_videos["good"], max_bytes=92_160).shape == (30, 32, 32, 3)
+    # A sampled clip is bounded by what it keeps, not by the file's length.
+    assert read_video(bad_videos["good"], num_frames=2, max_bytes=6_144).shape[0] == 2
 
 
 def test_writer_rejects_bad_frames(tmp_path):
@@ -98,3 +104,7 @@ def test_a_header_understating_the_frame_count_still_hits_max_frames(
     monkeypatch.setattr(video_reader, "_expected_frames", lambda *args: 5)
     with pytest.raises(VideoDecodeError, match="more frames than max_frames=10"):
         read_video(bad_videos["good"], max_frames=10)
+    # And, decoding every frame, the bound on decoded bytes (5 announced
+    # frames fit in 20,000 bytes; the 30 real ones do not).
+    with pytest.raises(VideoDecodeError, match="understated"):
+        read_video(bad_videos["good"], max_bytes=20_000)

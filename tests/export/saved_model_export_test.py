@@ -9,9 +9,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_grurcn.export import classification_outputs
+import keras_grurcn
 from keras_grurcn.export import export_saved_model
-from keras_grurcn.export import predict_frames as predict_frames_function
 from tests.export.conftest import CLASS_NAMES
 
 # A serving container has TensorFlow and nothing of this package: the child
@@ -56,11 +55,12 @@ def random_frames(shape, seed=0):
     return np.random.default_rng(seed).integers(0, 256, shape).astype("uint8")
 
 
-def test_lazy_exports_from_the_package():
-    import keras_grurcn
+def predict(classifier, frames):
+    return classifier.predict(frames, verbose=0)
 
+
+def test_lazy_exports_from_the_package():
     assert keras_grurcn.export_saved_model is export_saved_model
-    assert keras_grurcn.predict_frames is predict_frames_function
     with pytest.raises(AttributeError, match="no attribute 'export_model'"):
         keras_grurcn.export_model  # noqa: B018
 
@@ -98,7 +98,7 @@ def test_signature_takes_uint8_frames_of_any_size(export_dir, classifier):
         np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
         np.testing.assert_allclose(
             probabilities,
-            predict_frames_function(classifier, frames),
+            predict(classifier, frames),
             rtol=1e-5,
             atol=1e-6,
         )
@@ -135,7 +135,7 @@ def test_fresh_process_without_keras_grurcn_serves_the_same_predictions(
     )
     assert result.returncode == 0, result.stdout + result.stderr
     served = np.load(tmp_path / "served.npz")
-    in_process = predict_frames_function(classifier, frames)
+    in_process = predict(classifier, frames)
     np.testing.assert_allclose(
         served["probabilities"], in_process, rtol=1e-5, atol=1e-6
     )
@@ -174,16 +174,13 @@ def test_an_existing_version_is_never_overwritten_by_accident(export_dir, classi
     assert sorted(os.listdir(export_dir)) == before
 
 
-def test_a_failed_export_leaves_nothing_behind(classifier, tmp_path):
-    def broken_outputs(model, frames):
-        raise RuntimeError("endpoint failed")
+def test_a_failed_export_leaves_nothing_behind(classifier, tmp_path, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("write failed")
 
-    with pytest.raises(RuntimeError, match="endpoint failed"):
-        export_saved_model(
-            classifier,
-            tmp_path / "grurcn" / "2",
-            endpoints={"serving_default": broken_outputs},
-        )
+    monkeypatch.setattr(tf.saved_model, "save", fail)
+    with pytest.raises(RuntimeError, match="write failed"):
+        export_saved_model(classifier, tmp_path / "grurcn" / "2")
     assert os.listdir(tmp_path / "grurcn") == []
 
 
@@ -208,56 +205,57 @@ def test_failure_while_writing_keeps_the_old_version_and_no_temporary(
 
 def test_overwrite_swaps_in_the_new_export(classifier, tmp_path):
     version = tmp_path / "grurcn" / "1"
-    export_saved_model(classifier, version, class_names=["a", "b", "c"])
-    export_saved_model(classifier, version, class_names=CLASS_NAMES, overwrite=True)
+    export_saved_model(classifier, version)
+    renamed = keras_grurcn.VideoClassifier.from_config(
+        {**classifier.get_config(), "class_names": ["a", "b", "c"]}
+    )
+    export_saved_model(renamed, version, overwrite=True)
     assert os.listdir(tmp_path / "grurcn") == ["1"]
     outputs = tf.saved_model.load(str(version)).signatures["serving_default"](
         frames=tf.zeros((1, 4, 32, 32, 3), tf.uint8)
     )
-    assert set(outputs["labels"].numpy().astype(str)[0]) == set(CLASS_NAMES)
+    assert set(outputs["labels"].numpy().astype(str)[0]) == {"a", "b", "c"}
 
 
-def test_endpoints_hook_exports_a_caption_signature(classifier, tmp_path):
-    # How a captioner plugs in: its own outputs_fn returning strings.
-    def caption_outputs(model, frames):
-        probabilities = model(frames)
-        words = tf.gather(tf.constant(CLASS_NAMES), tf.argmax(probabilities, axis=-1))
-        return {"caption": tf.strings.join(["a person is ", words, "ing"])}
-
-    version = export_saved_model(
-        classifier,
-        tmp_path / "captioner" / "1",
-        endpoints={
-            "serving_default": caption_outputs,
-            "classify": classification_outputs(CLASS_NAMES),
-        },
+def test_labels_are_the_task_class_names_without_being_told(export_dir):
+    outputs = tf.saved_model.load(export_dir).signatures["serving_default"](
+        frames=tf.constant(random_frames((1, 6, 40, 40, 3)))
     )
-    served = tf.saved_model.load(version)
-    assert set(served.signatures) == {"serving_default", "classify"}
-    captions = served.signatures["serving_default"](
-        frames=tf.constant(random_frames((2, 5, 30, 30, 3)))
-    )["caption"]
-    assert captions.dtype == tf.string
-    assert captions.shape == (2,)
-    assert captions.numpy()[0].decode().startswith("a person is ")
-    with pytest.raises(ValueError, match="must include 'serving_default'"):
-        export_saved_model(
-            classifier,
-            tmp_path / "other" / "1",
-            endpoints={"caption": caption_outputs},
-        )
+    assert sorted(outputs["labels"].numpy().astype(str)[0]) == sorted(CLASS_NAMES)
 
 
-def test_models_that_do_not_take_frames_are_refused(tmp_path):
+def test_percepts_signature_serves_cached_percepts(export_dir, classifier):
+    signature = tf.saved_model.load(export_dir).signatures["serving_percepts"]
+    percepts = {
+        name: keras.ops.convert_to_numpy(value)
+        for name, value in classifier.preprocessor(
+            random_frames((2, 4, 32, 32, 3))
+        ).items()
+    }
+    outputs = signature(
+        **{name: tf.constant(value) for name, value in percepts.items()}
+    )
+    np.testing.assert_allclose(
+        outputs["probabilities"].numpy(),
+        predict(classifier, percepts),
+        rtol=1e-5,
+        atol=1e-6,
+    )
+
+
+def test_what_cannot_take_frames_is_refused(classifier, tmp_path):
     vectors = keras.Input((10, 4))
     model = keras.Model(vectors, keras.layers.Dense(3)(vectors))
-    with pytest.raises(ValueError, match="one input of RGB frames"):
+    with pytest.raises(ValueError, match="exports keras_grurcn tasks"):
         export_saved_model(model, tmp_path / "1")
+    percepts_only = keras_grurcn.VideoClassifier(
+        classifier.backbone, num_classes=3, name="percepts_only"
+    )
+    with pytest.raises(ValueError, match="has no preprocessor"):
+        export_saved_model(percepts_only, tmp_path / "1")
     assert not os.path.exists(tmp_path / "1")
 
 
-def test_predict_frames_checks_its_input(classifier):
+def test_frames_of_the_wrong_rank_are_a_clear_error(classifier):
     with pytest.raises(ValueError, match=r"\(batch, time, height, width, 3\)"):
-        predict_frames_function(classifier, np.zeros((4, 32, 32, 3), "uint8"))
-    with pytest.raises(ValueError, match="no frames"):
-        predict_frames_function(classifier, np.zeros((1, 0, 32, 32, 3), "uint8"))
+        classifier(np.zeros((4, 32, 32, 3), "uint8"))

@@ -1,7 +1,9 @@
 """Every zoo model, tiny: builds, names its levels, trains, saves and reloads.
 
 One table enrols a model in all the checks; adding a model is adding a row.
-Frames are 32x32, clips 4 frames, backbones random (`backbone_weights=None`).
+Frames are 32x32, clips 4 frames, CNNs random (`backbone_weights=None`). A
+row feeds raw frames (through the task's preprocessor) or the cached
+percepts its backbone takes (random, no CNN run): the same task takes both.
 """
 
 import keras
@@ -11,116 +13,132 @@ import pytest
 import keras_grurcn
 
 NUM_CLASSES = 3
+CLASS_NAMES = ["walk", "run", "jump"]
 COMMON = dict(
-    num_classes=NUM_CLASSES, backbone_weights=None, num_frames=4, image_size=32
+    class_names=CLASS_NAMES, backbone_weights=None, num_frames=4, image_size=32
 )
 
-# id -> (model name, overrides, layer names the summary must show)
+# id -> (model name, overrides, fed inputs, layer names the summary must show)
 CONFORMANCE_TABLE = {
     "grurcn": (
         "grurcn",
         dict(levels=["pool2", "pool3"], hidden_maps=[2, 3]),
+        "frames",
         ["pool2_grurcn", "pool3_grurcn", "pool3_classifier", "level_average"],
     ),
     "grurcn_stacked": (
         "grurcn_stacked",
         dict(levels=["pool3", "pool5"], hidden_maps=2),
+        "frames",
         ["pool5_bottom_up", "pool5_stacked_inputs", "pool5_grurcn"],
     ),
     "grurcn_bidirectional": (
         "grurcn_bidirectional",
         dict(levels=["pool3"], hidden_maps=2),
+        "frames",
         ["pool3_grurcn", "pool3_classifier"],
     ),
     "frame_average": (
         "frame_average",
         dict(level="pool5"),
-        ["pool5_frame_pool", "pool5_frame_classifier", "frame_average"],
+        "frames",
+        ["pool5_frame_pool", "pool5_classifier", "pool5_frame_average"],
     ),
     "frame_rnn": (
         "frame_rnn",
         dict(level="pool5", units=4),
+        "frames",
         ["pool5_flatten", "pool5_gru", "pool5_classifier"],
     ),
     "c3d": (
         "c3d",
         dict(width=2, fc_units=8),
-        ["conv1a", "conv5b", "pool5", "fc7", "predictions"],
+        "frames",
+        ["conv1a", "conv5b", "pool5", "fc7", "fc7_classifier"],
     ),
     "two_stream": (
         "two_stream",
         dict(levels=["pool3"], hidden_maps=2, flow_weight=0.6),
-        ["rgb_pool3_grurcn", "flow_pool3_grurcn", "two_stream_fusion"],
+        "frames",
+        ["rgb_backbone", "flow_backbone", "two_stream_fusion"],
     ),
-    # Cached percepts: one input per level, and the vector level (fc7),
-    # which is too big to compute from frames in a fast test.
+    # Cached percepts, and the vector level (fc7), which is too big to
+    # compute from frames in a fast test.
     "grurcn_percepts": (
         "grurcn",
-        dict(inputs="percepts", levels=["pool3", "fc7"], hidden_maps=[2, 3]),
+        dict(levels=["pool3", "fc7"], hidden_maps=[2, 3]),
+        "percepts",
         ["pool3_grurcn", "fc7_grurcn", "fc7_classifier"],
     ),
     "grurcn_stacked_percepts": (
         "grurcn_stacked",
-        dict(inputs="percepts", levels=["pool4", "pool5", "fc7"], hidden_maps=2),
+        dict(levels=["pool4", "pool5", "fc7"], hidden_maps=2),
+        "percepts",
         ["pool5_bottom_up", "fc7_bottom_up", "fc7_stacked_inputs"],
     ),
     "grurcn_bidirectional_percepts": (
         "grurcn_bidirectional",
-        dict(
-            inputs="percepts",
-            levels=["pool5", "fc7"],
-            hidden_maps=2,
-            percept_normalization="instance",
-        ),
+        dict(levels=["pool5", "fc7"], hidden_maps=2, percept_normalization="instance"),
+        "percepts",
         ["pool5_normalization", "pool5_grurcn", "fc7_grurcn"],
     ),
     "frame_average_percepts": (
         "frame_average",
-        dict(inputs="percepts", percept_normalization="batch"),
-        ["fc7_normalization", "fc7_frame_classifier", "frame_average"],
+        dict(percept_normalization="batch"),
+        "percepts",
+        ["fc7_normalization", "fc7_classifier", "fc7_frame_average"],
     ),
     "frame_rnn_lstm_percepts": (
         "frame_rnn",
-        dict(inputs="percepts", rnn="lstm", units=4),
+        dict(rnn="lstm", units=4),
+        "percepts",
         ["fc7_lstm", "fc7_classifier"],
     ),
     "two_stream_percepts": (
         "two_stream",
         dict(
-            inputs="percepts",
             levels=["pool5"],
             hidden_maps=2,
             encoder="bidirectional",
             percept_normalization="layer",
         ),
-        ["rgb_pool5_grurcn", "flow_pool5_grurcn", "flow_fusion_weight"],
+        "percepts",
+        ["rgb_backbone", "flow_backbone", "rgb_head", "two_stream_fusion"],
     ),
 }
 
 
 def build(row):
-    name, overrides, _ = CONFORMANCE_TABLE[row]
+    name, overrides, _, _ = CONFORMANCE_TABLE[row]
     keras.utils.set_random_seed(0)
-    return keras_grurcn.build_model(name, **COMMON, **overrides)
+    arguments = {**COMMON, **overrides}
+    if name == "c3d":
+        del arguments["backbone_weights"]
+    return keras_grurcn.build_model(name, **arguments)
 
 
-FRAME_INPUTS = ("frames", "rgb", "flow")
+def example_inputs(model, fed="frames", batch_size=2, seed=0, frame_size=(40, 48)):
+    """Random inputs of a task: raw frames, or its backbone's percepts.
 
-
-def example_inputs(model, batch_size=2, seed=0):
-    """Random inputs with the structure and shapes of `model`'s.
-
-    Frames are in [0, 255]; percepts in [0, 2], the order of magnitude of
-    (ReLU) CNN activations.
+    Frames are uint8 videos longer than the model's clips and, by default,
+    bigger (the preprocessor samples and resizes them); percepts are in
+    [0, 2], the order of magnitude of (ReLU) CNN activations.
     """
     rng = np.random.default_rng(seed)
+    if fed == "frames":
+        shape = (batch_size, 6, *frame_size, 3)
+        video = lambda: rng.integers(0, 256, shape, "uint8")  # noqa: E731
+        if isinstance(model, keras_grurcn.models.TwoStreamVideoClassifier):
+            return {"rgb": video(), "flow": video()}
+        return video()
+    return {
+        name: rng.uniform(0, 2, (batch_size, *tensor.shape[1:])).astype("float32")
+        for name, tensor in model.backbone.input.items()
+    }
 
-    def example(tensor):
-        high = 255.0 if tensor.name in FRAME_INPUTS else 2.0
-        shape = (batch_size, *tensor.shape[1:])
-        return rng.uniform(0, high, shape).astype("float32")
 
-    return keras.tree.map_structure(example, model.input)
+def row_inputs(row, model, **kwargs):
+    return example_inputs(model, CONFORMANCE_TABLE[row][2], **kwargs)
 
 
 @pytest.fixture(params=list(CONFORMANCE_TABLE), scope="module")
@@ -129,33 +147,46 @@ def row_and_model(request):
 
 
 def test_outputs_class_probabilities(row_and_model):
-    _, model = row_and_model
-    probabilities = keras.ops.convert_to_numpy(model(example_inputs(model)))
+    row, model = row_and_model
+    probabilities = keras.ops.convert_to_numpy(model(row_inputs(row, model)))
     assert probabilities.shape == (2, NUM_CLASSES)
     assert probabilities.dtype == np.float32
     np.testing.assert_allclose(probabilities.sum(axis=-1), 1.0, rtol=1e-5)
 
 
+def test_frames_and_their_percepts_give_the_same_answer(row_and_model):
+    row, model = row_and_model
+    if CONFORMANCE_TABLE[row][2] != "frames" or model.backbone_input_names == [
+        "frames"
+    ]:
+        return  # c3d's "percepts" are the resized frames themselves
+    frames = example_inputs(model, "frames")
+    percepts = model.preprocessor(frames)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(model(percepts)),
+        keras.ops.convert_to_numpy(model(frames)),
+        rtol=1e-6,
+        atol=1e-7,
+    )
+
+
 def test_summary_names_the_levels(row_and_model, capsys):
     row, model = row_and_model
-    model.summary(line_length=200)
+    model.summary(line_length=200, expand_nested=True)
     summary = capsys.readouterr().out
-    for layer_name in CONFORMANCE_TABLE[row][2]:
+    for layer_name in CONFORMANCE_TABLE[row][3]:
         assert layer_name in summary
 
 
-def test_fit_trains_every_weight(row_and_model):
-    _, model = row_and_model
-    inputs = example_inputs(model, batch_size=4, seed=1)
+def test_fit_trains_every_weight_but_the_frozen_cnn(row_and_model):
+    row, model = row_and_model
+    inputs = row_inputs(row, model, batch_size=4, seed=1)
     labels = np.array([0, 1, 2, 0])
-    model.compile(
-        keras.optimizers.Adam(1e-3),
-        "sparse_categorical_crossentropy",
-        # Eager steps run these tiny models faster than tracing them; graph
-        # mode fit is covered by model_registry_test and motion_claim_test.
-        run_eagerly=True,
-    )
+    # Eager steps run these tiny models faster than tracing them; graph
+    # mode fit is covered by model_registry_test and motion_claim_test.
+    model.compile(keras.optimizers.Adam(1e-3), run_eagerly=True)
     before = [keras.ops.convert_to_numpy(w) for w in model.trainable_weights]
+    frozen = [keras.ops.convert_to_numpy(w) for w in model.non_trainable_weights]
     history = model.fit(inputs, labels, epochs=2, batch_size=4, verbose=0)
     assert np.all(np.isfinite(history.history["loss"]))
     after = [keras.ops.convert_to_numpy(w) for w in model.trainable_weights]
@@ -166,31 +197,49 @@ def test_fit_trains_every_weight(row_and_model):
         if np.array_equal(old, new)
     ]
     assert not unchanged
+    preprocessor_weights = {id(w) for w in model.preprocessor.weights}
+    for weight, old in zip(model.non_trainable_weights, frozen):
+        if id(weight) in preprocessor_weights:
+            np.testing.assert_array_equal(keras.ops.convert_to_numpy(weight), old)
 
 
 def test_keras_file_round_trip_in_safe_mode(row_and_model, tmp_path):
-    _, model = row_and_model
-    inputs = example_inputs(model, seed=2)
+    row, model = row_and_model
+    inputs = row_inputs(row, model, seed=2)
     path = tmp_path / "model.keras"
     model.save(path)
     loaded = keras.saving.load_model(path, safe_mode=True)
+    assert type(loaded) is type(model)
+    assert loaded.class_names == CLASS_NAMES
     np.testing.assert_allclose(
         keras.ops.convert_to_numpy(loaded(inputs)),
         keras.ops.convert_to_numpy(model(inputs)),
         rtol=1e-5,
         atol=1e-6,
     )
-    assert [layer.name for layer in loaded.layers] == [
-        layer.name for layer in model.layers
-    ]
+
+
+def test_preset_round_trip(row_and_model, tmp_path):
+    row, model = row_and_model
+    inputs = row_inputs(row, model, seed=3)
+    model.save_to_preset(tmp_path / "preset")
+    loaded = keras_grurcn.models.Task.from_preset(str(tmp_path / "preset"))
+    assert type(loaded) is type(model)
+    assert loaded.get_config() == model.get_config()
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(loaded(inputs)),
+        keras.ops.convert_to_numpy(model(inputs)),
+        rtol=1e-5,
+        atol=1e-6,
+    )
 
 
 def test_every_listed_classifier_has_a_row():
-    rows = {name for name, _, _ in CONFORMANCE_TABLE.values()}
+    rows = {name for name, _, _, _ in CONFORMANCE_TABLE.values()}
     classifiers = {
         name
-        for name, entry in keras_grurcn.models.MODELS.items()
-        if entry.task == "classification"
+        for name in keras_grurcn.list_models()
+        if keras_grurcn.models.model_task(name) == "classification"
     }
     assert classifiers <= rows
 
@@ -201,11 +250,31 @@ def test_mixed_precision_outputs_float32_probabilities(row):
     keras.config.set_dtype_policy("mixed_float16")
     try:
         model = build(row)
-        assert model.get_layer(CONFORMANCE_TABLE[row][2][0]).compute_dtype == "float16"
-        probabilities = model(example_inputs(model))
+        assert model.backbone.compute_dtype == "float16"
+        probabilities = model(row_inputs(row, model))
     finally:
         keras.config.set_dtype_policy(policy)
     assert keras.backend.standardize_dtype(probabilities.dtype) == "float32"
     np.testing.assert_allclose(
         keras.ops.convert_to_numpy(probabilities).sum(-1), 1.0, rtol=1e-3
     )
+
+
+def test_from_preset_with_new_class_names_starts_a_fresh_head(tmp_path):
+    model = build("grurcn")
+    model.save_to_preset(tmp_path / "preset")
+    relabelled = keras_grurcn.models.Task.from_preset(
+        str(tmp_path / "preset"), class_names=["a", "b", "c", "d"]
+    )
+    assert (relabelled.num_classes, relabelled.class_names) == (4, ["a", "b", "c", "d"])
+    frames = example_inputs(relabelled)
+    assert relabelled(frames).shape == (2, 4)
+    # The backbone's trained weights are kept; only the head is new.
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(relabelled.backbone.weights[0]),
+        keras.ops.convert_to_numpy(model.backbone.weights[0]),
+    )
+    counted = keras_grurcn.models.Task.from_preset(
+        str(tmp_path / "preset"), num_classes=5
+    )
+    assert (counted.num_classes, counted.class_names) == (5, None)

@@ -48,7 +48,6 @@ def test_num_classes_is_required_and_at_least_two(num_classes):
 @pytest.mark.parametrize(
     "name, overrides, message",
     [
-        ("grurcn", dict(inputs="pixels"), r"`inputs`.*'frames', 'percepts'"),
         ("grurcn", dict(levels=["pool9"]), r"pool9.*Valid levels: pool1, pool2"),
         ("grurcn", dict(levels=["pool2"], hidden_maps={"pool3": 4}), "pool2"),
         ("grurcn", dict(levels=["pool2", "pool3"], hidden_maps=[4]), "one per level"),
@@ -58,7 +57,6 @@ def test_num_classes_is_required_and_at_least_two(num_classes):
         ("grurcn", dict(levels=["pool2"], percept_normalization="group"), "'layer'"),
         ("frame_rnn", dict(level="pool5", rnn="rnn"), r"`rnn`.*'gru', 'lstm'"),
         ("frame_average", dict(level="fc8"), "Valid levels"),
-        ("c3d", dict(inputs="percepts"), "learns from pixels"),
         ("two_stream", dict(levels=["pool2"], flow_weight=1.5), "flow_weight"),
         ("two_stream", dict(levels=["pool2"], encoder="deep"), "'bidirectional'"),
     ],
@@ -82,22 +80,77 @@ def test_bad_common_arguments():
         keras_grurcn.build_model("grurcn", vocabulary=["a"], **TINY)
 
 
-def test_captioner_is_reserved_with_a_clear_message(monkeypatch):
-    entry = model_registry.MODELS["grurcn_captioner"]
-    assert entry.task == "captioning"
-    assert entry.builder == (
-        "keras_grurcn.captioning.grurcn_captioner:build_grurcn_captioner"
+def test_c3d_refuses_a_preprocessor_with_a_cnn():
+    preprocessor = keras_grurcn.VideoPreprocessor(
+        "vgg16", levels=["pool2"], backbone_weights=None, num_frames=2, image_size=32
     )
-    # A registered builder that does not exist yet (as the captioner's until
-    # the captioning issue adds it) is a NotImplementedError naming it.
+    with pytest.raises(ValueError, match="learns from pixels"):
+        keras_grurcn.build_model("c3d", num_classes=3, preprocessor=preprocessor)
+
+
+def test_a_given_preprocessor_must_be_one():
+    with pytest.raises(ValueError, match="must be a VideoPreprocessor"):
+        keras_grurcn.build_model("grurcn", num_classes=3, preprocessor="vgg16")
+
+
+def test_a_given_preprocessor_defines_the_inputs():
+    preprocessor = keras_grurcn.VideoPreprocessor(
+        "vgg16",
+        levels=["pool2", "pool3"],
+        backbone_weights=None,
+        num_frames=2,
+        image_size=32,
+    )
+    model = keras_grurcn.build_model(
+        "grurcn", num_classes=3, preprocessor=preprocessor, levels=["pool3"]
+    )
+    assert model.preprocessor is preprocessor
+    assert model.backbone_input_names == ["pool3"]
+    with pytest.raises(ValueError, match="computes the levels.*pool4"):
+        keras_grurcn.build_model(
+            "grurcn", num_classes=3, preprocessor=preprocessor, levels=["pool4"]
+        )
+    with pytest.raises(ValueError, match="num_frames come from the given"):
+        keras_grurcn.build_model(
+            "grurcn", num_classes=3, preprocessor=preprocessor, num_frames=4
+        )
+
+
+def test_class_names_give_the_number_of_classes():
+    model = keras_grurcn.build_model(
+        "grurcn",
+        class_names=["a", "b", "c"],
+        **{**TINY, "num_classes": None},
+        levels=["pool2"],
+        hidden_maps=2,
+    )
+    assert (model.num_classes, model.class_names) == (3, ["a", "b", "c"])
+    with pytest.raises(ValueError, match="4 but 3 `class_names`|`num_classes`=4"):
+        keras_grurcn.build_model(
+            "grurcn",
+            class_names=["a", "b", "c"],
+            **{**TINY, "num_classes": 4},
+            levels=["pool2"],
+        )
+    with pytest.raises(ValueError, match="duplicates"):
+        keras_grurcn.build_model(
+            "grurcn",
+            class_names=["a", "a"],
+            **{**TINY, "num_classes": None},
+            levels=["pool2"],
+        )
+
+
+def test_missing_builder_is_a_clear_message(monkeypatch):
+    assert keras_grurcn.models.model_task("grurcn_captioner") == "captioning"
     monkeypatch.setitem(
-        model_registry.MODELS,
+        model_registry._MODELS,
         "grurcn_captioner",
         model_registry.ModelEntry(
-            "keras_grurcn.captioning.not_written_yet:build", task="captioning"
+            "keras_grurcn.captioning.not_written:build", task="captioning"
         ),
     )
-    with pytest.raises(NotImplementedError, match="captioning work in progress"):
+    with pytest.raises(NotImplementedError, match="does not exist"):
         keras_grurcn.build_model("grurcn_captioner", vocabulary=["a"])
 
 
@@ -115,14 +168,14 @@ def tiny_registered_builder(
 
 
 def test_register_model_adds_a_builder(monkeypatch):
-    monkeypatch.setitem(model_registry.MODELS, "tiny", model_registry.MODELS["c3d"])
+    monkeypatch.setitem(model_registry._MODELS, "tiny", model_registry._MODELS["c3d"])
     model_registry.register_model(
         "tiny", f"{__name__}:tiny_registered_builder", description="a test model"
     )
     assert "tiny" in keras_grurcn.list_models()
     model = keras_grurcn.build_model("tiny", width=3, **TINY)
     assert model.name == "registered"
-    assert model.get_layer("conv1a").filters == 3
+    assert model.backbone.get_layer("conv1a").filters == 3
     with pytest.raises(ValueError, match="module:function"):
         model_registry.register_model("bad", tiny_registered_builder)
 
@@ -131,11 +184,10 @@ def variable_length_model():
     model = keras_grurcn.build_model(
         "grurcn_bidirectional",
         **{**TINY, "num_frames": None},
-        inputs="percepts",
         levels=["pool5", "fc7"],
         hidden_maps=2,
     )
-    model.compile("adam", "sparse_categorical_crossentropy", jit_compile=False)
+    model.compile(jit_compile=False)
     return model
 
 

@@ -10,6 +10,7 @@ VGG-16): pool3 is 28x28x256 with 128 hidden maps.
 import math
 
 import keras_grurcn
+from keras_grurcn.percepts import percept_shapes
 
 
 def conv_gru_parameters(kernel_size, in_channels, maps):
@@ -22,28 +23,21 @@ def fc_gru_parameters(inputs, units):
     return 3 * (inputs * units + units * units + units)
 
 
-def test_formulas_match_the_built_layers():
-    grurcn = keras_grurcn.build_model(
-        "grurcn",
-        num_classes=3,
-        inputs="percepts",
-        num_frames=2,
-        image_size=32,
-        levels=["pool3", "fc7"],
-        hidden_maps=[4, 5],
+def paper_backbone(levels, image_size=(224, 224), **kwargs):
+    """A GRU-RCN body over cached VGG-16 percepts: no CNN is built."""
+    return keras_grurcn.GRURCNBackbone(
+        percept_shapes("vgg16", levels, image_size), num_frames=2, **kwargs
     )
+
+
+def test_formulas_match_the_built_layers():
+    grurcn = paper_backbone(["pool3", "fc7"], (32, 32), hidden_maps=[4, 5])
     assert grurcn.get_layer("pool3_grurcn").count_params() == conv_gru_parameters(
         3, 256, 4
     )
     assert grurcn.get_layer("fc7_grurcn").count_params() == fc_gru_parameters(4096, 5)
-    frame_rnn = keras_grurcn.build_model(
-        "frame_rnn",
-        num_classes=3,
-        inputs="percepts",
-        num_frames=2,
-        image_size=32,
-        level="pool3",
-        units=5,
+    frame_rnn = keras_grurcn.models.FrameRNNBackbone(
+        percept_shapes("vgg16", ["pool3"], (32, 32)), units=5, num_frames=2
     )
     flattened = 4 * 4 * 256  # pool3 at 32x32
     assert frame_rnn.get_layer("pool3_gru").count_params() == fc_gru_parameters(
@@ -52,11 +46,8 @@ def test_formulas_match_the_built_layers():
 
 
 def test_grurcn_level_is_far_smaller_than_a_fully_connected_gru():
-    # The real layer at the paper's size (cached-percepts input: no backbone).
-    model = keras_grurcn.build_model(
-        "grurcn", num_classes=101, inputs="percepts", levels=["pool3"], dropout=0.7
-    )
-    conv = model.get_layer("pool3_grurcn").count_params()
+    # The real layer at the paper's size, over cached percepts (no CNN).
+    conv = paper_backbone(["pool3"]).get_layer("pool3_grurcn").count_params()
     assert conv == conv_gru_parameters(3, 256, 128) == 1_327_488
 
     flattened = math.prod((28, 28, 256))  # 200,704 inputs per frame
@@ -71,9 +62,9 @@ def test_grurcn_level_is_far_smaller_than_a_fully_connected_gru():
 
 def test_paper_sized_grurcn_levels():
     # The paper's five levels at 224x224: hidden maps 64/128/256/256/512.
-    model = keras_grurcn.build_model("grurcn", num_classes=101, inputs="percepts")
+    backbone = paper_backbone(None)
     counts = {
-        level: model.get_layer(f"{level}_grurcn").count_params()
+        level: backbone.get_layer(f"{level}_grurcn").count_params()
         for level in ("pool2", "pool3", "pool4", "pool5", "fc7")
     }
     assert counts == {
@@ -85,4 +76,5 @@ def test_paper_sized_grurcn_levels():
     }
     # The five GRU-RCNs and their classifiers: what is trained on top of the
     # frozen VGG-16 (19,480,569, see build_grurcn's docstring).
-    assert model.count_params() == 19_480_569
+    classifier = keras_grurcn.VideoClassifier(backbone, num_classes=101)
+    assert classifier.count_params() == 19_480_569

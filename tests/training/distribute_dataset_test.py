@@ -2,11 +2,11 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_grurcn.training import count_steps
-from keras_grurcn.training import distribute_dataset
 from keras_grurcn.training import get_strategy
-from keras_grurcn.training import global_batch_size
-from keras_grurcn.training import worker_dataset
+from keras_grurcn.training.distribute_dataset import count_steps
+from keras_grurcn.training.distribute_dataset import distribute_dataset
+from keras_grurcn.training.distribute_dataset import global_batch_size
+from keras_grurcn.training.distribute_dataset import worker_dataset
 
 
 def numbers(count):

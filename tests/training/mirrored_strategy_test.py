@@ -3,8 +3,8 @@ import numpy as np
 
 from keras_grurcn.training import TrainingConfig
 from keras_grurcn.training import build_and_compile
-from keras_grurcn.training import distribute_dataset
 from keras_grurcn.training import get_strategy
+from keras_grurcn.training.distribute_dataset import distribute_dataset
 from tests.training.tiny_classifiers import clip_dataset
 from tests.training.tiny_classifiers import grurcn_classifier
 

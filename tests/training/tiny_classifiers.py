@@ -1,8 +1,9 @@
 """Tiny frame classifiers and clip datasets for the training and export tests.
 
-The model zoo is built elsewhere; these stand in for any Keras classifier
-whose input is frames `(batch, time, height, width, 3)` in [0, 255] and
-whose output is class probabilities.
+A plain Keras classifier (any model whose input is frames `(batch, time,
+height, width, 3)` in [0, 255] and whose output is class probabilities) and
+a tiny task of the zoo, which `train_and_evaluate` compiles with its own
+loss and metrics.
 """
 
 import keras
@@ -26,18 +27,18 @@ def conv3d_classifier(num_classes=NUM_CLASSES, clip_shape=CLIP_SHAPE, seed=0):
 
 
 def grurcn_classifier(num_classes=NUM_CLASSES, num_frames=4, image_size=(32, 32)):
-    """A one-level GRU-RCN: VGG-16 pool2 percepts, ConvGRU2D, softmax."""
-    from keras_grurcn import ConvGRU2D
-    from keras_grurcn.percepts import FramePercepts
+    """A one-level GRU-RCN task of the zoo: VGG-16 pool2, 4 hidden maps."""
+    import keras_grurcn
 
-    frames = keras.Input((num_frames, *image_size, 3), name="frames")
-    percepts = FramePercepts(
-        "vgg16", ["pool2"], backbone_weights=None, image_size=image_size
-    )(frames)
-    hidden = ConvGRU2D(4, 3, padding="same")(percepts["pool2"])
-    pooled = keras.layers.GlobalAveragePooling2D()(hidden)
-    probabilities = keras.layers.Dense(num_classes, activation="softmax")(pooled)
-    return keras.Model(frames, probabilities, name="tiny_grurcn")
+    return keras_grurcn.build_model(
+        "grurcn",
+        class_names=[f"class_{index}" for index in range(num_classes)],
+        backbone_weights=None,
+        num_frames=num_frames,
+        image_size=image_size,
+        levels=["pool2"],
+        hidden_maps=4,
+    )
 
 
 def clips_and_labels(num_clips, clip_shape=CLIP_SHAPE, num_classes=NUM_CLASSES, seed=0):
