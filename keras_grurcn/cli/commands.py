@@ -6,6 +6,7 @@ itself stays importable and tested.
 """
 
 import os
+import sys
 
 from keras_grurcn.cli.command_error import CommandError
 from keras_grurcn.cli.reporting import print_table
@@ -276,15 +277,40 @@ def _evaluate_captioner(model, levels, args):
 
 def run_export(args):
     from keras_grurcn import export
+    from keras_grurcn import models
 
-    path = export.export_saved_model(
-        _load_task(args.model), args.out, overwrite=args.overwrite
-    )
+    task = _load_task(args.model)
+    if args.format == "litert":
+        path = export.export_litert(task, args.out, overwrite=args.overwrite)
+        height, width = task.preprocessor.image_size
+        print(
+            f"LiteRT model written to {path} (initial_state and stream: one "
+            f"{height}x{width} uint8 frame at a time)"
+        )
+        return
+    if args.format == "onnx":
+        path = export.export_onnx(task, args.out, overwrite=args.overwrite)
+        print(f"ONNX model written to {path} (uint8 frames at the model's size)")
+        return
+    path = export.export_saved_model(task, args.out, overwrite=args.overwrite)
     print(f"SavedModel written to {path} (serving_default takes uint8 frames)")
+    refusal = models.task_streaming_refusal(task)
+    if refusal is None:
+        print("initial_state and stream classify a video frame by frame")
+    elif isinstance(task, models.VideoClassifier):
+        print(f"No streaming signatures: {task.name!r} cannot stream: {refusal}.")
 
 
 def _is_saved_model(path):
     return os.path.isfile(os.path.join(path, "saved_model.pb"))
+
+
+def _names_by_index(probabilities, best_first):
+    """The class names in label order from the SavedModel's best-first labels."""
+    names = [""] * len(best_first)
+    for rank, index in enumerate(probabilities.argsort()[::-1]):
+        names[index] = best_first[rank].decode()
+    return names
 
 
 def _classifier(path):
@@ -297,22 +323,71 @@ def _classifier(path):
         def served(frames):
             outputs = signature(frames=tf.constant(frames))
             probabilities = outputs["probabilities"].numpy()[0]
-            labels = [label.decode() for label in outputs["labels"].numpy()[0]]
-            # The SavedModel sorts labels best first: map them back to indices.
-            order = probabilities.argsort()[::-1]
-            names = [""] * len(labels)
-            for rank, index in enumerate(order):
-                names[index] = labels[rank]
-            return probabilities, names
+            return probabilities, _names_by_index(
+                probabilities, outputs["labels"].numpy()[0]
+            )
 
         return served
     model = _load_task(path)
     return lambda frames: (model.predict(frames, verbose=0)[0], model.labels)
 
 
+def _frame_stream(path):
+    """A function that starts a video: it returns `step(frame) -> (probabilities, labels)`."""
+    if _is_saved_model(path):
+        import tensorflow as tf
+
+        signatures = tf.saved_model.load(path).signatures
+        if "stream" not in signatures:
+            raise CommandError(
+                f"--model {path}: the SavedModel has no `stream` signature (its "
+                "model cannot stream, or it was exported before streaming)."
+            )
+
+        def start_saved_model():
+            states = {}
+
+            def step(frame):
+                frame = tf.constant(frame[None])
+                if not states:
+                    states.update(signatures["initial_state"](frame=frame))
+                outputs = signatures["stream"](frame=frame, **states)
+                states.update({name: outputs[name] for name in states})
+                probabilities = outputs["probabilities"].numpy()[0]
+                best_first = outputs["labels"].numpy()[0]
+                return probabilities, _names_by_index(probabilities, best_first)
+
+            return step
+
+        return start_saved_model
+    import keras
+
+    from keras_grurcn import models
+
+    task = _load_task(path)
+    try:
+        stream = models.ClassifierStream(task)
+    except ValueError as error:
+        raise CommandError(f"--model {path}: {error}") from None
+
+    def start_task():
+        states = stream.initial_state(batch_size=1)
+
+        def step(frame):
+            nonlocal states
+            probabilities, states = stream.step(frame[None], states)
+            return keras.ops.convert_to_numpy(probabilities)[0], task.labels
+
+        return step
+
+    return start_task
+
+
 def run_predict(args):
     from keras_grurcn import data
 
+    if args.stream:
+        return _predict_streaming(args)
     classify = _classifier(args.model)
     rows = []
     for video in args.videos:
@@ -323,6 +398,32 @@ def run_predict(args):
         )
         rows.append((os.path.basename(video), answers))
     print_table(("video", f"top-{args.top}"), rows)
+
+
+def _predict_streaming(args):
+    """Prints the running top-1 after every frame; a bad video does not stop the rest."""
+    from keras_grurcn import data
+
+    start = _frame_stream(args.model)
+    failed = 0
+    for video in args.videos:
+        step = start()
+        name = os.path.basename(video)
+        try:
+            for index, frame in enumerate(
+                data.iter_video_frames(video, every=args.every)
+            ):
+                probabilities, names = step(frame)
+                best = int(probabilities.argmax())
+                print(
+                    f"{name} frame {index * args.every}: {names[best]} "
+                    f"{probabilities[best]:.2f}",
+                    flush=True,
+                )
+        except data.VideoDecodeError as error:
+            print(f"grurcn predict: {error}", file=sys.stderr)
+            failed += 1
+    return 1 if failed else 0
 
 
 def run_caption(args):

@@ -12,6 +12,8 @@ from keras_grurcn.cli.command_error import CommandError
 from keras_grurcn.cli.video_sources import LAYOUTS
 from keras_grurcn.presets import PRESETS
 
+EXPORT_FORMATS = ("savedmodel", "litert", "onnx")
+
 
 def _positive_int(text):
     try:
@@ -185,14 +187,23 @@ def build_parser():
 
     export = commands.add_parser(
         "export",
-        help="write a TF Serving SavedModel (uint8 frames in)",
+        help="write a TF Serving SavedModel, a LiteRT streaming step or ONNX",
         formatter_class=formatter,
     )
     export.add_argument(
         "--model", required=True, help="a preset folder (WORKDIR/preset) or .keras file"
     )
     export.add_argument(
-        "--out", required=True, help="version folder, e.g. models/grurcn/1"
+        "--format",
+        choices=EXPORT_FORMATS,
+        default="savedmodel",
+        help="savedmodel (TF Serving, with streaming signatures), litert (the "
+        "streaming step, .tflite) or onnx (the whole-clip classifier, .onnx)",
+    )
+    export.add_argument(
+        "--out",
+        required=True,
+        help="savedmodel: version folder, e.g. models/grurcn/1; litert, onnx: the file",
     )
     export.add_argument("--overwrite", action="store_true")
 
@@ -210,6 +221,18 @@ def build_parser():
         command.add_argument(
             "--top", type=_positive_int, default=3, help="answers per video"
         )
+    predict = commands.choices["predict"]
+    predict.add_argument(
+        "--stream",
+        action="store_true",
+        help="classify frame by frame as the video is read, printing the running top-1",
+    )
+    predict.add_argument(
+        "--every",
+        type=_positive_int,
+        default=1,
+        help="with --stream: feed every N-th frame (the frame rate it was trained at)",
+    )
     return parser
 
 
