@@ -56,7 +56,8 @@ def export_onnx(task, path, *, opset=DEFAULT_OPSET, overwrite=False):
     path = keras_grurcn.export.export_onnx(model, "/tmp/grurcn.onnx")
     session = onnxruntime.InferenceSession(path)
     video = np.zeros((1, 5, 32, 32, 3), "uint8")  # any length, model's size
-    probabilities, labels = session.run(None, {"frames": video})
+    outputs = session.run(["probabilities", "labels"], {"frames": video})
+    probabilities, labels = outputs
     ```
     """
     import tensorflow as tf
