@@ -281,17 +281,26 @@ def run_export(args):
 
     task = _load_task(args.model)
     if args.format == "litert":
-        path = export.export_litert(task, args.out, overwrite=args.overwrite)
-        height, width = task.preprocessor.image_size
+        path = export.export_litert(
+            task, args.out, frame_size=args.frame_size, overwrite=args.overwrite
+        )
+        height, width = args.frame_size or task.preprocessor.image_size
         print(
             f"LiteRT model written to {path} (initial_state and stream: one "
             f"{height}x{width} uint8 frame at a time)"
         )
         return
     if args.format == "onnx":
-        path = export.export_onnx(task, args.out, overwrite=args.overwrite)
-        print(f"ONNX model written to {path} (uint8 frames at the model's size)")
+        path = export.export_onnx(
+            task, args.out, frame_size=args.frame_size, overwrite=args.overwrite
+        )
+        print(f"ONNX model written to {path} (uint8 frames of any length)")
         return
+    if args.frame_size is not None:
+        raise CommandError(
+            "--frame-size is for --format litert or onnx; the SavedModel takes "
+            "frames of any size."
+        )
     path = export.export_saved_model(task, args.out, overwrite=args.overwrite)
     print(f"SavedModel written to {path} (serving_default takes uint8 frames)")
     refusal = models.task_streaming_refusal(task)

@@ -32,6 +32,21 @@ def _none_or_text(text):
     return None if text.lower() == "none" else text
 
 
+def _frame_size(text):
+    """`HEIGHTxWIDTH` (or one number for a square) as `(height, width)`."""
+    try:
+        size = tuple(int(part) for part in text.lower().split("x"))
+    except ValueError:
+        size = ()
+    if len(size) == 1:
+        size = size * 2
+    if len(size) != 2 or min(size) < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected HEIGHTxWIDTH like 240x320, got {text!r}"
+        )
+    return size
+
+
 def _split_sizes(text):
     try:
         sizes = tuple(int(part) for part in text.split(","))
@@ -204,6 +219,13 @@ def build_parser():
         "--out",
         required=True,
         help="savedmodel: version folder, e.g. models/grurcn/1; litert, onnx: the file",
+    )
+    export.add_argument(
+        "--frame-size",
+        type=_frame_size,
+        default=None,
+        help="litert, onnx: HEIGHTxWIDTH of the frames clients send, resized "
+        "inside (default: the model's image size)",
     )
     export.add_argument("--overwrite", action="store_true")
 

@@ -7,23 +7,25 @@ from keras_grurcn.export.stream_signatures import add_stream_endpoints
 from keras_grurcn.models.classifier_stream import task_streaming_refusal
 
 
-def export_litert(task, path, *, overwrite=False):
+def export_litert(task, path, *, frame_size=None, overwrite=False):
     """Writes a classifier's streaming step as a LiteRT (TFLite) model.
 
     The file holds the `initial_state` and `stream` signatures of the
     SavedModel (see `export_saved_model`) for one video (batch 1) and
-    frames at the model's image size, converted with LiteRT's builtin ops
-    only (no Flex delegate, so the plain LiteRT runtime runs it on a phone
-    or a board). The weights are float32; the step is the task's own
-    preprocessing, GRU-RCN cells and head. Frames of another size must be
-    resized by the client first (TensorFlow's antialiased resize has no
-    builtin op): take the largest centred window of the model's aspect
-    ratio and resize it with antialiasing, as `VideoPreprocessor` does.
+    frames of one size, converted with LiteRT's builtin ops only (no Flex
+    delegate, so the plain LiteRT runtime runs it on a phone or a board).
+    The weights are float32; the step is the task's own preprocessing,
+    GRU-RCN cells and head. TensorFlow's antialiased resize has no builtin
+    op, so the frame size is fixed at export: the model's image size by
+    default (nothing to resize), or a camera's `frame_size`, which the file
+    then resizes as `VideoPreprocessor` does (the largest centred window,
+    antialiased) with two constant matrix products read off the
+    preprocessor's resizing layer.
 
     Signatures (`interpreter.get_signature_runner(name)`):
 
-    - `initial_state`: `frame` uint8 `(1, height, width, 3)` -> the zero
-      states, float32, by name;
+    - `initial_state`: `frame` uint8 `(1, height, width, 3)` (`frame_size`)
+      -> the zero states, float32, by name;
     - `stream`: `frame` and each state by name -> `probabilities` `(1,
       classes)`, `labels` `(1, classes)` (class names, best first) and
       the new states under the same names.
@@ -33,6 +35,8 @@ def export_litert(task, path, *, overwrite=False):
             `keras_grurcn.models.task_streaming_refusal`) and has a
             preprocessor.
         path: the `.tflite` file to write.
+        frame_size: `(height, width)` of the frames the client sends, or
+            None for the model's image size.
         overwrite: replace an existing file.
 
     Returns:
@@ -63,7 +67,10 @@ def export_litert(task, path, *, overwrite=False):
     archive = keras.export.ExportArchive()
     archive.track(task)
     signatures = add_stream_endpoints(
-        archive, task, batch_size=1, frame_size=task.preprocessor.image_size
+        archive,
+        task,
+        batch_size=1,
+        frame_size=frame_size or task.preprocessor.image_size,
     )
     with tempfile.TemporaryDirectory(prefix="grurcn_litert_") as saved_model_dir:
         archive.write_out(os.path.join(saved_model_dir, "stream"), verbose=False)

@@ -5,6 +5,8 @@ import keras
 from keras_grurcn import compat
 from keras_grurcn.export.artifact_file import check_can_write
 from keras_grurcn.export.artifact_file import write_file_atomically
+from keras_grurcn.export.fixed_size_resize import check_frame_size
+from keras_grurcn.export.fixed_size_resize import fixed_size_resizer
 from keras_grurcn.export.serving_signatures import FRAMES_INPUT
 from keras_grurcn.export.serving_signatures import classification_outputs
 from keras_grurcn.models.two_stream_video_classifier import TwoStreamVideoClassifier
@@ -15,7 +17,7 @@ from keras_grurcn.preprocessing.two_stream_preprocessor import STREAMS
 DEFAULT_OPSET = 17
 
 
-def export_onnx(task, path, *, opset=DEFAULT_OPSET, overwrite=False):
+def export_onnx(task, path, *, frame_size=None, opset=DEFAULT_OPSET, overwrite=False):
     """Writes a classifier's whole-clip model as ONNX, converted by tf2onnx.
 
     The graph is the SavedModel's `serving_default` (see
@@ -23,10 +25,11 @@ def export_onnx(task, path, *, opset=DEFAULT_OPSET, overwrite=False):
     3)` of any length, sampled to the model's clip length inside the
     graph, -> `probabilities` `(batch, classes)` float32 and `labels`
     `(batch, classes)` (class names, best first). Two-stream classifiers
-    take `rgb` and `flow`. The frames must be at the model's image size:
-    ONNX has no equivalent of TensorFlow's antialiased resize, so the
-    client resizes (the largest centred window, antialiased, as
-    `VideoPreprocessor` does). The recurrent layers' time loops are
+    take `rgb` and `flow`. ONNX has no equivalent of TensorFlow's
+    antialiased resize, so the frame size is fixed at export: the model's
+    image size by default, or `frame_size`, resized in the graph as
+    `VideoPreprocessor` does with two constant matrix products (see
+    `export_litert`). The recurrent layers' time loops are
     unrolled over the clip length for the conversion (tf2onnx cannot
     convert Keras' `while` loops); the weights are the task's.
 
@@ -36,6 +39,8 @@ def export_onnx(task, path, *, opset=DEFAULT_OPSET, overwrite=False):
         task: a `VideoClassifier` (any of the zoo's, two-stream included)
             with a preprocessor and a fixed clip length (`num_frames`).
         path: the `.onnx` file to write.
+        frame_size: `(height, width)` of the frames the client sends, or
+            None for the model's image size.
         opset: the ONNX opset to target.
         overwrite: replace an existing file.
 
@@ -71,7 +76,12 @@ def export_onnx(task, path, *, opset=DEFAULT_OPSET, overwrite=False):
 
     path = check_can_write(path, overwrite, "export_onnx")
     names = _frame_inputs(task)
-    height, width = _image_size(task)
+    image_size = _image_size(task)
+    height, width = check_frame_size(frame_size or image_size)
+    resizers = [lambda frames: frames] * len(names)
+    if (height, width) != image_size:
+        preprocessors = _preprocessors(task)
+        resizers = [fixed_size_resizer(p, (height, width)) for p in preprocessors]
     signature = [
         tf.TensorSpec((None, None, height, width, 3), tf.uint8, name=name)
         for name in names
@@ -79,6 +89,7 @@ def export_onnx(task, path, *, opset=DEFAULT_OPSET, overwrite=False):
 
     @tf.function(input_signature=signature)
     def classify(*videos):
+        videos = [resize(video) for resize, video in zip(resizers, videos)]
         inputs = dict(zip(names, videos)) if len(videos) > 1 else videos[0]
         return classification_outputs(task, task(inputs, training=False))
 
@@ -107,10 +118,14 @@ def _frame_inputs(task):
     return [FRAMES_INPUT]
 
 
-def _image_size(task):
-    preprocessors = [task.preprocessor]
+def _preprocessors(task):
     if isinstance(task, TwoStreamVideoClassifier):
-        preprocessors = [getattr(task.preprocessor, stream) for stream in STREAMS]
+        return [getattr(task.preprocessor, stream) for stream in STREAMS]
+    return [task.preprocessor]
+
+
+def _image_size(task):
+    preprocessors = _preprocessors(task)
     for preprocessor in preprocessors:
         if preprocessor.num_frames is None:
             raise ValueError(
@@ -118,7 +133,7 @@ def _image_size(task):
                 "(num_frames=None); ONNX needs the clip length fixed to unroll "
                 "the recurrence. Build the model with num_frames."
             )
-    return preprocessors[0].image_size
+    return tuple(preprocessors[0].image_size)
 
 
 @contextlib.contextmanager

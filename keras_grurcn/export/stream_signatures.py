@@ -6,6 +6,8 @@ frames of any size, the LiteRT file with batch 1 and frames at the
 model's size (see `litert_export`).
 """
 
+from keras_grurcn.export.fixed_size_resize import check_frame_size
+from keras_grurcn.export.fixed_size_resize import fixed_size_resizer
 from keras_grurcn.export.serving_signatures import classification_outputs
 from keras_grurcn.models.classifier_stream import ClassifierStream
 
@@ -38,7 +40,8 @@ def stream_endpoints(task, *, batch_size=None, frame_size=None):
         task: a `VideoClassifier` that can stream.
         batch_size: a fixed batch size, or None for any.
         frame_size: a fixed `(height, width)` of the frames, or None for any
-            (resized in the graph).
+            (resized in the graph). A fixed size other than the model's is
+            resized with builtin matrix products (`fixed_size_resize`).
 
     Raises:
         ValueError: naming why the task cannot stream.
@@ -46,6 +49,11 @@ def stream_endpoints(task, *, batch_size=None, frame_size=None):
     import tensorflow as tf
 
     stream = ClassifierStream(task)
+    resize = None
+    if frame_size is not None:
+        frame_size = check_frame_size(frame_size)
+        if frame_size != tuple(task.preprocessor.image_size):
+            resize = fixed_size_resizer(task.preprocessor, frame_size)
     frame = frame_spec(batch_size, frame_size)
     states = state_specs(stream, batch_size)
 
@@ -53,6 +61,8 @@ def stream_endpoints(task, *, batch_size=None, frame_size=None):
         return stream.initial_state(tf.shape(frame)[0])
 
     def step(frame, states):
+        if resize is not None:
+            frame = resize(frame)
         probabilities, new_states = stream.step(frame, states)
         return {**classification_outputs(task, probabilities), **new_states}
 

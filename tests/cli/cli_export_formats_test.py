@@ -56,6 +56,11 @@ def test_export_writes_each_format(workdir, capsys):
     assert "one 32x32 uint8 frame at a time" in capsys.readouterr().out
     signatures = Interpreter(model_path=str(tflite)).get_signature_list()
     assert sorted(signatures) == ["initial_state", "stream"]
+    camera = workdir / "camera.tflite"
+    assert main([*argv, "--frame-size", "40x48", "--out", str(camera)]) == 0
+    assert "one 40x48 uint8 frame at a time" in capsys.readouterr().out
+    stream = Interpreter(model_path=str(camera)).get_signature_runner("stream")
+    assert stream.get_input_details()["frame"]["shape"].tolist() == [1, 40, 48, 3]
 
     import onnxruntime
 
@@ -122,6 +127,15 @@ def test_a_bad_video_is_reported_and_the_others_still_stream(workdir, capsys):
     captured = capsys.readouterr()
     assert "missing.mp4" in captured.err and "Traceback" not in captured.err
     assert len(running_top1(captured.out)) == 4
+
+
+def test_frame_size_is_refused_for_the_saved_model(workdir, capsys):
+    argv = ["export", "--model", str(workdir / "preset"), "--frame-size", "40x48"]
+    assert main([*argv, "--out", str(workdir / "unused/1")]) == 2
+    assert "--frame-size is for --format litert or onnx" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([*argv[:-1], "40x", "--out", str(workdir / "unused/1")])
+    assert "expected HEIGHTxWIDTH" in capsys.readouterr().err
 
 
 def test_what_cannot_stream_says_why(workdir, capsys):

@@ -13,8 +13,10 @@ from tests.export.conftest import CLASS_NAMES
 from tests.export.conftest import STREAM_FRAMES
 from tests.export.without_package import run_without_package
 
-# Kinds with map states, two states per level (LSTM) and a running mean.
-LITERT_KINDS = ("grurcn_stacked", "frame_rnn_lstm", "frame_average")
+# Kinds with map states, two states per level (LSTM) and a running mean,
+# at the model's frame size; and one for a camera's frames, resized inside.
+LITERT_KINDS = ("grurcn_stacked", "frame_rnn_lstm", "frame_average", "grurcn")
+CAMERA_FRAME_SIZE = {"grurcn": (40, 48)}
 
 # The .tflite streamed frame by frame, the SavedModel's serving_default on
 # the whole clip, in one process with LiteRT and TensorFlow only.
@@ -45,9 +47,9 @@ def operators(tflite_path):
     return sorted(used)
 
 
-models, frames_path, output_dir = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3]
-frames = np.load(frames_path)
-for kind, (tflite_path, export_dir) in models.items():
+models, output_dir = json.loads(sys.argv[1]), sys.argv[2]
+for kind, (tflite_path, export_dir, frames_path) in models.items():
+    frames = np.load(frames_path)
     interpreter = Interpreter(model_path=tflite_path)
     states = interpreter.get_signature_runner("initial_state")(frame=frames[:1, 0])
     states = {name: value.copy() for name, value in states.items()}
@@ -67,6 +69,7 @@ for kind, (tflite_path, export_dir) in models.items():
         labels=outputs["labels"].astype(str),
         operators=np.array(operators(tflite_path)),
         signatures=np.array(json.dumps(interpreter.get_signature_list())),
+        frame_shape=stream.get_input_details()["frame"]["shape"],
     )
 """
 
@@ -74,21 +77,17 @@ for kind, (tflite_path, export_dir) in models.items():
 @pytest.fixture(scope="module")
 def litert_outputs(streamable_exports, tmp_path_factory):
     folder = tmp_path_factory.mktemp("litert")
-    frames = np.random.default_rng(5).integers(
-        0, 256, (1, STREAM_FRAMES, 32, 32, 3), "uint8"
-    )
-    np.save(folder / "frames.npy", frames)
+    rng = np.random.default_rng(5)
     models = {}
     for kind in LITERT_KINDS:
         task, export_dir = streamable_exports[kind]
-        models[kind] = (export_litert(task, folder / f"{kind}.tflite"), export_dir)
+        frame_size = CAMERA_FRAME_SIZE.get(kind)
+        shape = (1, STREAM_FRAMES, *(frame_size or (32, 32)), 3)
+        np.save(folder / f"{kind}_frames.npy", rng.integers(0, 256, shape, "uint8"))
+        path = export_litert(task, folder / f"{kind}.tflite", frame_size=frame_size)
+        models[kind] = (path, export_dir, str(folder / f"{kind}_frames.npy"))
     run_without_package(
-        LITERT_SCRIPT,
-        json.dumps(models),
-        folder / "frames.npy",
-        folder,
-        cwd=folder,
-        timeout=600,
+        LITERT_SCRIPT, json.dumps(models), folder, cwd=folder, timeout=600
     )
     return {kind: dict(np.load(folder / f"{kind}.npz")) for kind in LITERT_KINDS}
 
@@ -107,6 +106,12 @@ def test_litert_uses_builtin_operators_only(kind, litert_outputs):
     assert ("CONV_2D", "") in operators or ("FULLY_CONNECTED", "") in operators
     # A Flex (TensorFlow) or other custom operator is "CUSTOM" with a code.
     assert [row for row in operators if row[0] == "CUSTOM" or row[1]] == []
+
+
+def test_a_camera_frame_size_is_the_input_shape(litert_outputs):
+    signatures = json.loads(str(litert_outputs["grurcn"]["signatures"]))
+    assert "frame" in signatures["stream"]["inputs"]
+    assert litert_outputs["grurcn"]["frame_shape"].tolist() == [1, 40, 48, 3]
 
 
 def test_litert_signatures_are_the_saved_models(litert_outputs):

@@ -115,6 +115,18 @@ def test_the_time_loops_are_restored_after_the_conversion(onnx_runs):
     assert recurrent and not any(layer.unroll for layer in recurrent)
 
 
+def test_a_camera_frame_size_is_resized_inside(tmp_path):
+    import onnxruntime
+
+    task = build("grurcn_stacked")
+    path = export_onnx(task, tmp_path / "camera.onnx", frame_size=(40, 48))
+    session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+    assert session.get_inputs()[0].shape[2:] == [40, 48, 3]
+    clip = np.random.default_rng(2).integers(0, 256, (2, 5, 40, 48, 3), "uint8")
+    (probabilities,) = session.run(["probabilities"], {"frames": clip})
+    np.testing.assert_allclose(probabilities, task.predict(clip, verbose=0), atol=1e-4)
+
+
 def test_a_model_of_any_clip_length_is_refused(tmp_path):
     task = keras_grurcn.build_model(
         "grurcn",
