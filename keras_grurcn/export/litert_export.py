@@ -3,6 +3,8 @@ import tempfile
 
 from keras_grurcn.export.artifact_file import check_can_write
 from keras_grurcn.export.artifact_file import write_file_atomically
+from keras_grurcn.export.litert_subgraph_order import signature_subgraph_first
+from keras_grurcn.export.stream_signatures import STREAM
 from keras_grurcn.export.stream_signatures import add_stream_endpoints
 from keras_grurcn.models.classifier_stream import task_streaming_refusal
 
@@ -85,6 +87,10 @@ def export_litert(task, path, *, frame_size=None, overwrite=False):
                 f"export_litert: {task.name!r} does not convert to LiteRT "
                 f"builtin ops: {error}"
             ) from None
+
+    # The converter orders signatures by name; LiteRT accelerates only the
+    # first subgraph with XNNPACK, and that must be the per-frame `stream`.
+    model = signature_subgraph_first(model, STREAM)
 
     def write(staging):
         with open(staging, "wb") as file:

@@ -47,6 +47,15 @@ def operators(tflite_path):
     return sorted(used)
 
 
+def subgraph_of(tflite_path, signature_key):
+    with open(tflite_path, "rb") as file:
+        model = schema.Model.GetRootAsModel(file.read(), 0)
+    for index in range(model.SignatureDefsLength()):
+        signature = model.SignatureDefs(index)
+        if signature.SignatureKey().decode() == signature_key:
+            return signature.SubgraphIndex()
+
+
 models, output_dir = json.loads(sys.argv[1]), sys.argv[2]
 for kind, (tflite_path, export_dir, frames_path) in models.items():
     frames = np.load(frames_path)
@@ -68,6 +77,7 @@ for kind, (tflite_path, export_dir, frames_path) in models.items():
         whole=whole,
         labels=outputs["labels"].astype(str),
         operators=np.array(operators(tflite_path)),
+        stream_subgraph=subgraph_of(tflite_path, "stream"),
         signatures=np.array(json.dumps(interpreter.get_signature_list())),
         frame_shape=stream.get_input_details()["frame"]["shape"],
     )
@@ -106,6 +116,12 @@ def test_litert_uses_builtin_operators_only(kind, litert_outputs):
     assert ("CONV_2D", "") in operators or ("FULLY_CONNECTED", "") in operators
     # A Flex (TensorFlow) or other custom operator is "CUSTOM" with a code.
     assert [row for row in operators if row[0] == "CUSTOM" or row[1]] == []
+
+
+@pytest.mark.parametrize("kind", LITERT_KINDS)
+def test_stream_is_the_primary_subgraph_xnnpack_accelerates(kind, litert_outputs):
+    # LiteRT delegates subgraph 0 only; the converter put `initial_state` there.
+    assert litert_outputs[kind]["stream_subgraph"] == 0
 
 
 def test_a_camera_frame_size_is_the_input_shape(litert_outputs):
