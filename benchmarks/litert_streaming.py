@@ -8,7 +8,8 @@ thread each:
 
 - `litert_stream`: the `.tflite` `stream` signature, one frame per call
   (resizing at the model's size is a no-op, the CNN, the GRU-RCN cells, the
-  head), the states fed back;
+  head, the best-first labels), the states fed back (copied out of the
+  interpreter's buffers, as a client must);
 - `litert_cnn`: the same preprocessor's CNN alone on one frame, as a LiteRT
   file too: the floor the recurrence adds to;
 - `savedmodel_stream`: the SavedModel's `stream` signature under TensorFlow
@@ -20,8 +21,8 @@ best round (medians beside them). MoViNet-A0-Stream's 16 ms per frame on one
 x86 core (TF Model Garden's MoViNet README, TFLite) is a published figure
 from another machine, quoted for comparison, not measured here.
 
-Usage:
-    python benchmarks/litert_streaming.py [--image-size 172] [--rounds 7]
+Usage (results in docs/benchmarks.md):
+    taskset -c 0 python benchmarks/litert_streaming.py [--image-size 172] [--rounds 7]
 """
 
 import argparse
@@ -103,11 +104,12 @@ def litert_stream_runner(path, frames):
     from ai_edge_litert.interpreter import Interpreter
 
     interpreter = Interpreter(model_path=path, num_threads=1)
-    initial = interpreter.get_signature_runner("initial_state")
+    initial = interpreter.get_signature_runner("initial_state")(frame=frames[0])
+    zeros = {name: value.copy() for name, value in initial.items()}
     stream = interpreter.get_signature_runner("stream")
 
     def run():
-        states = {k: v.copy() for k, v in initial(frame=frames[0]).items()}
+        states = dict(zeros)  # the stream reads them, never writes them
         for frame in frames:
             outputs = stream(frame=frame, **states)
             states = {name: outputs[name].copy() for name in states}
@@ -133,9 +135,10 @@ def saved_model_stream_runner(export_dir, frames):
 
     signatures = tf.saved_model.load(export_dir).signatures
     tensors = [tf.constant(frame) for frame in frames]
+    zeros = signatures["initial_state"](frame=tensors[0])
 
     def run():
-        states = signatures["initial_state"](frame=tensors[0])
+        states = zeros
         for frame in tensors:
             outputs = signatures["stream"](frame=frame, **states)
             states = {name: outputs[name] for name in states}
