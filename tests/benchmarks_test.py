@@ -86,3 +86,30 @@ def test_litert_streaming_benchmark_reports_its_ratios(tmp_path):
     for name, ratio in result["ratios"].items():
         assert ratio > 0 and name in stdout
     assert len(result["load_average"]) == 3
+
+
+def test_percept_extraction_benchmark_reports_cost_and_ratio(tmp_path):
+    _, result = run_benchmark(
+        "percept_extraction.py",
+        tmp_path / "extraction.json",
+        *("--levels", "pool2", "--frames", "2", "--size", "32", "--rounds", "1"),
+        *("--pipeline-clips", "2", "--pipeline-rounds", "1"),
+    )
+    assert result["cpu_seconds_per_clip"]["best"] > 0
+    sizes = result["record_bytes_per_clip"]
+    assert sizes["float16"] == sizes["bfloat16"] > sizes["uint8"]
+    assert result["ratios"]["beam_direct_2_workers_over_inprocess"] > 0
+
+
+def test_percept_storage_benchmark_reports_accuracy_per_dtype(tmp_path):
+    _, result = run_benchmark(
+        "percept_storage_accuracy.py",
+        tmp_path / "storage.json",
+        *("--clips", "16", "--epochs", "1", "--seeds", "0"),
+        *("--dtypes", "float16", "uint8"),
+    )
+    rows = result["dtypes"]
+    assert set(rows) == {"float16", "uint8"}
+    assert rows["uint8"]["bytes_per_clip"] < rows["float16"]["bytes_per_clip"]
+    for row in rows.values():
+        assert 0 <= row["test_accuracy"]["0"] <= 1

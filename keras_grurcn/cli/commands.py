@@ -60,7 +60,7 @@ def run_prepare(args):
 
 
 def run_extract(args):
-    from keras_grurcn import data
+    from keras_grurcn.cli.percept_extraction import extract
     from keras_grurcn.preprocessing import VideoPreprocessor
 
     entries, class_names = video_entries(
@@ -74,28 +74,26 @@ def run_extract(args):
         raise CommandError(
             f"--videos {args.videos!r}: no videos found for {args.subset}."
         )
-    # The cache's preprocessor is saved with it: models trained on the cache
-    # are built around it (same CNN weights, sampling and resizing).
-    preprocessor = VideoPreprocessor(
-        args.backbone,
-        levels=args.levels.split(",") if args.levels else None,
-        backbone_weights=args.backbone_weights,
-        num_frames=args.frames,
-        image_size=args.image_size,
-        name="preprocessor",
+
+    def build_preprocessor():
+        # Saved with the cache: models trained on it are built around it
+        # (same CNN weights, sampling and resizing).
+        return VideoPreprocessor(
+            args.backbone,
+            levels=args.levels.split(",") if args.levels else None,
+            backbone_weights=args.backbone_weights,
+            num_frames=args.frames,
+            image_size=args.image_size,
+            name="preprocessor",
+        )
+
+    info = extract(args, entries, build_preprocessor, class_names)
+    failed = (
+        f", {info['num_failures']} failed (failures.jsonl)"
+        if info["num_failures"]
+        else ""
     )
-    info = data.write_percept_cache(
-        entries,
-        preprocessor,
-        args.out,
-        num_frames=args.frames,
-        image_size=args.image_size,
-        batch_size=args.batch_size,
-    )
-    data.save_extraction(args.out, preprocessor, class_names)
-    print(
-        f"Cached percepts of {info.get('num_examples', len(entries))} clips in {args.out}"
-    )
+    print(f"Cached percepts of {info['num_examples']} clips in {args.out}{failed}")
 
 
 def _cache_pair(args):

@@ -9,6 +9,7 @@ import argparse
 import sys
 
 from keras_grurcn.cli.command_error import CommandError
+from keras_grurcn.cli.percept_extraction import RUNNERS
 from keras_grurcn.cli.video_sources import LAYOUTS
 from keras_grurcn.presets import PRESETS
 
@@ -157,6 +158,29 @@ def build_parser():
     )
     extract.add_argument("--image-size", type=_positive_int, default=224)
     extract.add_argument("--batch-size", type=_positive_int, default=8)
+    extract.add_argument(
+        "--examples-per-shard", type=_positive_int, default=256, help="clips per shard"
+    )
+    extract.add_argument(
+        "--percept-dtype",
+        choices=("float16", "bfloat16", "uint8"),
+        default="float16",
+        help="storage; uint8 uses a per-level scale and offset (half the bytes)",
+    )
+    extract.add_argument(
+        "--runner",
+        choices=RUNNERS,
+        default="inprocess",
+        help="inprocess (one process), or an Apache Beam runner (pip install "
+        "'keras-grurcn[beam]'); a rerun skips the shards already complete",
+    )
+    extract.add_argument(
+        "--beam-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="Beam pipeline option, repeatable (e.g. direct_num_workers=2)",
+    )
 
     train = commands.add_parser(
         "train",

@@ -1,11 +1,13 @@
 """Video data for GRU-RCN: decoding, datasets, optical flow and cached percepts.
 
-Everything here reads files already on disk; nothing downloads. Video
-decoding uses PyAV and OpenCV (`pip install keras-grurcn[video]`), the
-pipelines use `tf.data`.
+Everything here reads files already on disk (or on object storage through
+`tf.io.gfile`); nothing downloads. Video decoding uses PyAV and OpenCV
+(`pip install keras-grurcn[video]`), the pipelines use `tf.data`, and
+`write_percept_cache_beam` Apache Beam (`pip install keras-grurcn[beam]`).
 """
 
 from keras_grurcn.data.cache_extraction import load_cache_preprocessor
+from keras_grurcn.data.cache_extraction import load_preprocessor_preset
 from keras_grurcn.data.cache_extraction import read_cache_class_names
 from keras_grurcn.data.cache_extraction import save_extraction
 from keras_grurcn.data.check_videos import check_videos
@@ -26,7 +28,12 @@ from keras_grurcn.data.optical_flow import compute_optical_flow
 from keras_grurcn.data.optical_flow import flow_to_image
 from keras_grurcn.data.optical_flow import tvl1_available
 from keras_grurcn.data.optical_flow import write_flow_videos
+from keras_grurcn.data.percept_cache_beam import BEAM_RUNNERS
+from keras_grurcn.data.percept_cache_beam import beam_pipeline_options
+from keras_grurcn.data.percept_cache_beam import write_percept_cache_beam
 from keras_grurcn.data.percept_cache_format import read_cache_info
+from keras_grurcn.data.percept_cache_metadata import PerceptCacheError
+from keras_grurcn.data.percept_cache_storage import PERCEPT_DTYPES
 from keras_grurcn.data.percept_cache_writer import write_percept_cache
 from keras_grurcn.data.percept_dataset import percept_dataset
 from keras_grurcn.data.synthetic import COLOUR_NAMES
@@ -47,16 +54,20 @@ from keras_grurcn.data.video_reader import read_video
 from keras_grurcn.data.video_writer import write_video
 
 __all__ = [
+    "BEAM_RUNNERS",
     "COLOUR_NAMES",
     "FLOW_METHODS",
     "MOTION_CLASSES",
+    "PERCEPT_DTYPES",
     "PAPER_CROP_SCALES",
     "STANDARD_SPLIT_SIZES",
     "VIDEO_EXTENSIONS",
     "DecodeReport",
+    "PerceptCacheError",
     "VideoDecodeError",
     "VideoEntry",
     "VideoInfo",
+    "beam_pipeline_options",
     "check_videos",
     "compute_optical_flow",
     "flow_to_image",
@@ -64,6 +75,7 @@ __all__ = [
     "folder_entries",
     "iter_video_frames",
     "load_cache_preprocessor",
+    "load_preprocessor_preset",
     "manifest_entries",
     "msvd_entries",
     "percept_dataset",
@@ -86,5 +98,6 @@ __all__ = [
     "write_flow_videos",
     "write_motion_videos",
     "write_percept_cache",
+    "write_percept_cache_beam",
     "write_video",
 ]

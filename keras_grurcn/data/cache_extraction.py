@@ -5,17 +5,83 @@ computed the percepts (a preset folder, `preprocessor/`, holding its frozen
 CNN weights) and `extraction.json` (the class names in label order). A model
 trained on the cache is built around that same preprocessor, so it
 predicts from video frames with the weights that made its training
-percepts, and its labels are the cache's class names.
+percepts, and its labels are the cache's class names; Beam workers load it
+to extract the percepts. Cache folders may be on object storage
+(`tf.io.gfile` URLs such as `gs://...`): presets are written and read
+through a local copy.
 """
 
 import json
 import os
+import tempfile
 
 EXTRACTION_FILE = "extraction.json"
 PREPROCESSOR_DIR = "preprocessor"
 # Far above any real label set; a larger file is hostile or broken.
 MAX_CLASS_NAMES = 1_000_000
 MAX_CLASS_NAME_LENGTH = 1_000
+
+
+def _not_extracted(path):
+    return FileNotFoundError(
+        f"{path} is missing: models train on caches written by `grurcn "
+        "extract` (or keras_grurcn.data.save_extraction)."
+    )
+
+
+def _is_remote(path):
+    return "://" in os.fspath(path)
+
+
+def _copy_folder(source, destination):
+    """Copies a flat folder (a preset) between local disk and object storage."""
+    import tensorflow as tf
+
+    tf.io.gfile.makedirs(destination)
+    for name in tf.io.gfile.listdir(source):
+        tf.io.gfile.copy(
+            f"{source.rstrip('/')}/{name}", f"{destination.rstrip('/')}/{name}", True
+        )
+
+
+def save_preprocessor_preset(preprocessor, folder):
+    """`preprocessor.save_to_preset(folder)`, for local or object storage folders."""
+    folder = os.fspath(folder)
+    if not _is_remote(folder):
+        preprocessor.save_to_preset(folder)
+        return
+    local = tempfile.mkdtemp()
+    preprocessor.save_to_preset(local)
+    _copy_folder(local, folder)
+
+
+def load_preprocessor_preset(folder):
+    """`Preprocessor.from_preset(folder)`, for local or object storage folders.
+
+    Loaded in safe mode, only as a registered keras_grurcn class (see
+    docs/security.md).
+
+    Examples:
+
+    ```python
+    preprocessor = keras_grurcn.VideoPreprocessor(None, num_frames=4, image_size=32)
+    preprocessor.save_to_preset("/tmp/preprocessor")
+    keras_grurcn.data.load_preprocessor_preset("/tmp/preprocessor").image_size
+    # (32, 32)
+    ```
+    """
+    import tensorflow as tf
+
+    from keras_grurcn.preprocessing.preprocessor import Preprocessor
+
+    folder = os.fspath(folder)
+    if not tf.io.gfile.isdir(folder):
+        raise _not_extracted(folder)
+    if _is_remote(folder):
+        local = tempfile.mkdtemp()
+        _copy_folder(folder, local)
+        folder = local
+    return Preprocessor.from_preset(folder)
 
 
 def save_extraction(cache_dir, preprocessor, class_names=None):
@@ -33,15 +99,15 @@ def save_extraction(cache_dir, preprocessor, class_names=None):
     preprocessor = keras_grurcn.data.load_cache_preprocessor("/tmp/cache")
     ```
     """
+    import tensorflow as tf
+
     cache_dir = os.fspath(cache_dir)
-    preprocessor.save_to_preset(os.path.join(cache_dir, PREPROCESSOR_DIR))
-    path = os.path.join(cache_dir, EXTRACTION_FILE)
-    with open(path, "w") as file:
-        json.dump(
-            {"class_names": None if class_names is None else list(class_names)},
-            file,
-            indent=2,
-        )
+    save_preprocessor_preset(
+        preprocessor, f"{cache_dir.rstrip('/')}/{PREPROCESSOR_DIR}"
+    )
+    record = {"class_names": None if class_names is None else list(class_names)}
+    with tf.io.gfile.GFile(f"{cache_dir.rstrip('/')}/{EXTRACTION_FILE}", "w") as file:
+        file.write(json.dumps(record, indent=2))
 
 
 def read_cache_class_names(cache_dir):
@@ -62,19 +128,17 @@ def read_cache_class_names(cache_dir):
     keras_grurcn.data.read_cache_class_names("/tmp/cache")  # ['left', 'right']
     ```
     """
-    path = os.path.join(os.fspath(cache_dir), EXTRACTION_FILE)
-    if not os.path.isfile(path):
-        raise FileNotFoundError(
-            f"{path} is missing: models train on caches written by `grurcn "
-            "extract` (or keras_grurcn.data.save_extraction)."
-        )
-    if os.path.getsize(path) > 64 * MAX_CLASS_NAMES:
-        raise ValueError(
-            f"{path} is {os.path.getsize(path)} bytes; refusing to read it."
-        )
+    import tensorflow as tf
+
+    path = f"{os.fspath(cache_dir).rstrip('/')}/{EXTRACTION_FILE}"
+    if not tf.io.gfile.exists(path):
+        raise _not_extracted(path)
+    size = tf.io.gfile.stat(path).length
+    if size > 64 * MAX_CLASS_NAMES:
+        raise ValueError(f"{path} is {size} bytes; refusing to read it.")
     try:
-        with open(path, encoding="utf-8") as file:
-            record = json.load(file)
+        with tf.io.gfile.GFile(path, "rb") as file:
+            record = json.loads(file.read().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValueError(f"{path} is not valid JSON: {error}.") from None
     class_names = record.get("class_names") if isinstance(record, dict) else ()
@@ -107,12 +171,6 @@ def load_cache_preprocessor(cache_dir):
     keras_grurcn.data.load_cache_preprocessor("/tmp/cache").num_frames  # 4
     ```
     """
-    from keras_grurcn.preprocessing.preprocessor import Preprocessor
-
-    folder = os.path.join(os.fspath(cache_dir), PREPROCESSOR_DIR)
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(
-            f"{folder} is missing: models train on caches written by `grurcn "
-            "extract` (or keras_grurcn.data.save_extraction)."
-        )
-    return Preprocessor.from_preset(folder)
+    return load_preprocessor_preset(
+        f"{os.fspath(cache_dir).rstrip('/')}/{PREPROCESSOR_DIR}"
+    )

@@ -81,7 +81,11 @@ def manifest_entries(path, *, root=None, class_names=None):
     for where, row in _rows(path):
         if not row.get("path"):
             raise ValueError(f"{where}: empty 'path'.")
-        video_path = os.path.join(root, row["path"])
+        # URLs (gs://..., read through tf.io.gfile by the cache writers)
+        # are absolute, as are absolute paths (os.path.join keeps them).
+        video_path = (
+            row["path"] if "://" in row["path"] else os.path.join(root, row["path"])
+        )
         captions = row.get("captions", row.get("caption")) or []
         if isinstance(captions, str):
             captions = [captions]

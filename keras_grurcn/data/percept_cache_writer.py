@@ -1,144 +1,26 @@
-"""Precompute frozen-CNN percepts once and store them as sharded TFRecords.
+"""Precompute frozen-CNN percepts once and store them as sharded TFRecords, in-process.
 
 The paper trains GRU-RCNs on percepts of a frozen CNN; computing them once
 turns every later epoch into reading files. The writer does not know any
 model: `extractor` is any callable mapping float32 frames `[B, T, H, W, 3]`
-in 0..255 to `{level_name: [B, T, h, w, c]}`.
-
-On disk (`output_dir`): `percepts-00000.tfrecord`, ... (one
-`tf.train.Example` per clip: `percept/<level>` float16 bytes, `label`,
-`captions`, `video_id`, `index`), `progress.json` (finished shards, so an
-interrupted run resumes) and, once complete, `cache_info.json` (levels and
-shapes, counts, shard list) that `percept_dataset` reads.
+in 0..255 to `{level_name: [B, T, h, w, c]}`. The on-disk format is in
+`percept_cache_format`; `write_percept_cache_beam` writes the same cache
+with an Apache Beam pipeline, shard by shard, with the same code.
 """
 
-import json
-import os
-
-import numpy as np
 import tensorflow as tf
 
-from keras_grurcn.data.percept_cache_format import CACHE_INFO
-from keras_grurcn.data.percept_cache_format import PROGRESS
-from keras_grurcn.data.percept_cache_format import encode_example
-from keras_grurcn.data.percept_cache_format import shard_name
-from keras_grurcn.data.video_dataset import video_dataset
-from keras_grurcn.data.video_entry import VideoEntry
-
-
-def _write_json(path, content):
-    partial = path + ".partial"
-    with open(partial, "w") as file:
-        json.dump(content, file, indent=1)
-    os.replace(partial, path)
-
-
-def _call_extractor(extractor, frames):
-    import keras
-
-    frames = np.asarray(frames, np.float32)
-    if isinstance(extractor, keras.layers.Layer):
-        outputs = extractor(frames, training=False)
-    else:
-        outputs = extractor(frames)
-    if not isinstance(outputs, dict) or not outputs:
-        raise TypeError(
-            "write_percept_cache: `extractor` must return a dict "
-            f"{{level_name: [B, T, h, w, c]}}, got {type(outputs).__name__}."
-        )
-    arrays = {}
-    for name, value in outputs.items():
-        value = np.asarray(keras.ops.convert_to_numpy(value))
-        if value.shape[:2] != frames.shape[:2]:
-            raise ValueError(
-                f"write_percept_cache: level {name!r} has shape {value.shape}; "
-                f"expected [B, T, ...] with B, T = {frames.shape[:2]}."
-            )
-        arrays[str(name)] = value.astype(np.float16)
-    return arrays
-
-
-def _source(videos_or_dataset, start, batch_size, video_options):
-    """(total, metadata of example i, batches of (indices, frames)) from any input."""
-    if isinstance(videos_or_dataset, tf.data.Dataset):
-        cardinality = int(videos_or_dataset.cardinality())
-        total = cardinality if cardinality >= 0 else None
-        spec = videos_or_dataset.element_spec
-        as_dict = isinstance(spec, dict)
-
-        def split(index, element):
-            element = element if as_dict else dict(zip(("frames", "label"), element))
-            return index, element
-
-        dataset = videos_or_dataset.enumerate().skip(start).map(split)
-        dataset = dataset.batch(batch_size).prefetch(2)
-
-        def batches():
-            for indices, element in dataset.as_numpy_iterator():
-                labels = element.get("label", np.full(len(indices), -1))
-                captions = element.get("captions", [[]] * len(indices))
-                ids = element.get("video_id", [str(i).encode() for i in indices])
-                meta = [
-                    {
-                        "label": int(labels[row]),
-                        "captions": [c.decode() for c in captions[row]],
-                        "video_id": ids[row].decode(),
-                    }
-                    for row in range(len(indices))
-                ]
-                yield indices, element["frames"], meta
-
-        return total, batches()
-    if isinstance(videos_or_dataset, tuple):
-        frames, labels = videos_or_dataset[:2]
-        frames, labels = np.asarray(frames), np.asarray(labels)
-        captions = videos_or_dataset[2] if len(videos_or_dataset) > 2 else None
-        if frames.ndim != 5 or len(labels) != len(frames):
-            raise ValueError(
-                "write_percept_cache: expected (frames [N, T, H, W, 3], labels [N]"
-                f"[, captions]), got shapes {frames.shape} and {labels.shape}."
-            )
-
-        def batches():
-            for low in range(start, len(frames), batch_size):
-                indices = np.arange(low, min(low + batch_size, len(frames)))
-                meta = [
-                    {
-                        "label": int(labels[i]),
-                        "captions": list(captions[i]) if captions is not None else [],
-                        "video_id": str(i),
-                    }
-                    for i in indices
-                ]
-                yield indices, frames[indices], meta
-
-        return len(frames), batches()
-    entries = [
-        e if isinstance(e, VideoEntry) else VideoEntry(e) for e in videos_or_dataset
-    ]
-    if not entries:
-        raise ValueError("write_percept_cache: no videos given.")
-    remaining = entries[start:]
-
-    def batches():
-        if not remaining:
-            return
-        dataset = video_dataset(
-            remaining, batch_size=batch_size, target="index", **video_options
-        )
-        for frames, indices in dataset.as_numpy_iterator():
-            indices = indices + start
-            meta = [
-                {
-                    "label": entries[i].label,
-                    "captions": list(entries[i].captions),
-                    "video_id": entries[i].video_id,
-                }
-                for i in indices
-            ]
-            yield indices, frames, meta
-
-    return len(entries), batches()
+from keras_grurcn.data.percept_cache_extraction import write_shard
+from keras_grurcn.data.percept_cache_plan import finalize_cache
+from keras_grurcn.data.percept_cache_plan import mark_incomplete
+from keras_grurcn.data.percept_cache_plan import num_shards
+from keras_grurcn.data.percept_cache_plan import pending_shards
+from keras_grurcn.data.percept_cache_plan import prepare_plan
+from keras_grurcn.data.percept_cache_shards import completed_shard
+from keras_grurcn.data.percept_cache_shards import resolve_verify
+from keras_grurcn.data.percept_cache_sources import ArraySource
+from keras_grurcn.data.percept_cache_sources import DatasetSource
+from keras_grurcn.data.percept_cache_sources import VideoSource
 
 
 def write_percept_cache(
@@ -151,34 +33,52 @@ def write_percept_cache(
     sampling="uniform",
     batch_size=8,
     examples_per_shard=256,
+    percept_dtype="float16",
+    calibration_clips=32,
     on_error="skip",
     error_report=None,
+    verify="auto",
+    command=None,
     progress=True,
 ):
     """Run a frozen percept extractor over videos and cache its outputs.
 
-    Resumable: examples are assigned to shards by their position in the
-    input (shard `k` holds inputs `k * examples_per_shard` onwards), each
-    shard is written under a `.partial` name and renamed when complete, and
-    `progress.json` lists the finished shards. A rerun after an interruption
-    keeps the finished shards, redoes the partial one and continues.
+    Resumable and repairable: shard `k` holds the inputs
+    `k * examples_per_shard` onwards (by position), each shard is written
+    under a `.partial-*` name, renamed when complete and described by its
+    summary file. A rerun keeps the shards that are complete and intact and
+    rewrites the missing, partial or broken ones (e.g. truncated).
+    `failures.jsonl` lists the videos that could not be used, with `path`
+    and `reason`; `cache_info.json` is written once, at the end.
 
     Args:
-        videos_or_dataset: a list of `VideoEntry` (decoded by `video_dataset`
-            with `num_frames`, `image_size`, `sampling`, evaluation crops,
-            bad files skipped), a tuple `(frames [N, T, H, W, 3], labels
-            [N][, captions])` of arrays, or an unbatched `tf.data.Dataset` of
-            `(frames, label)` or of dicts with `"frames"` and optional
-            `"label"`, `"captions"`, `"video_id"`. Inputs must come in the
-            same order on every run for resuming to be correct.
+        videos_or_dataset: a list of `VideoEntry` from any reader (decoded
+            by `video_dataset` with `num_frames`, `image_size`, `sampling`,
+            evaluation crops, bad files skipped into `failures.jsonl`), a
+            tuple `(frames [N, T, H, W, 3], labels [N][, captions])` of
+            arrays, or an unbatched `tf.data.Dataset` of `(frames, label)`
+            or of dicts with `"frames"` and optional `"label"`,
+            `"captions"`, `"video_id"`. Inputs must come in the same order
+            on every run (checked for video lists).
         extractor: a callable or Keras model mapping float32 `[B, T, H, W, 3]`
             (0..255) to `{level_name: [B, T, h, w, c]}`.
-        output_dir: cache folder (created if missing).
+        output_dir: cache folder, local or a `tf.io.gfile` URL (created).
         num_frames, image_size, sampling: clip decoding for `VideoEntry`
             inputs (see `video_dataset`).
         batch_size: clips per extractor call.
         examples_per_shard: clips per TFRecord shard.
+        percept_dtype: storage, `"float16"`, `"bfloat16"` or `"uint8"` (a
+            per-level scale and offset calibrated on the first
+            `calibration_clips` clips, recorded in the cache and applied by
+            `percept_dataset`; values beyond the calibrated range are
+            clipped and counted in `cache_info.json`).
+        calibration_clips: clips the uint8 scales are calibrated on.
         on_error, error_report: bad-file handling for `VideoEntry` inputs.
+        verify: how existing shards are checked before being kept:
+            `"records"` (size and record count), `"size"`, `"none"` or
+            `"auto"` (records locally, size on object storage).
+        command: the command that reruns this extraction, quoted by the
+            errors that find the cache broken.
         progress: show a tqdm progress bar.
 
     Returns:
@@ -196,98 +96,70 @@ def write_percept_cache(
     """
     from tqdm.auto import tqdm
 
-    if examples_per_shard < 1 or batch_size < 1:
-        raise ValueError("examples_per_shard and batch_size must be >= 1.")
-    output_dir = str(output_dir)
-    os.makedirs(output_dir, exist_ok=True)
-    progress_path = os.path.join(output_dir, PROGRESS)
-    state = {"examples_per_shard": examples_per_shard, "shards": [], "levels": None}
-    if os.path.isfile(progress_path):
-        with open(progress_path) as file:
-            state = json.load(file)
-        if state["examples_per_shard"] != examples_per_shard:
-            raise ValueError(
-                f"{output_dir!r} holds a cache written with examples_per_shard="
-                f"{state['examples_per_shard']}; pass the same value to resume or "
-                "use an empty folder."
-            )
-    start = len(state["shards"]) * examples_per_shard
-    video_options = dict(
-        num_frames=num_frames,
-        image_size=image_size,
-        sampling=sampling,
-        on_error=on_error,
-        error_report=error_report,
-    )
-    total, batches = _source(videos_or_dataset, start, batch_size, video_options)
-    bar = tqdm(
-        total=None if total is None else max(total - start, 0),
-        desc="percepts",
-        disable=not progress,
-    )
-    writer, writer_shard, written, captions_written = None, None, 0, 0
-
-    def finish_shard():
-        nonlocal writer, captions_written
-        writer.close()
-        name = shard_name(writer_shard)
-        os.replace(
-            os.path.join(output_dir, name + ".partial"), os.path.join(output_dir, name)
+    if batch_size < 1 or calibration_clips < 1:
+        raise ValueError("batch_size and calibration_clips must be >= 1.")
+    verify = resolve_verify(verify, output_dir)
+    output_dir, per_shard = str(output_dir), examples_per_shard
+    if isinstance(videos_or_dataset, tf.data.Dataset):
+        source = DatasetSource(videos_or_dataset, batch_size)
+    elif isinstance(videos_or_dataset, tuple):
+        source = ArraySource(videos_or_dataset, batch_size)
+    else:
+        video_options = dict(
+            num_frames=num_frames,
+            image_size=image_size,
+            sampling=sampling,
+            on_error=on_error,
         )
-        state["shards"].append(
-            {"file": name, "num_examples": written, "num_captions": captions_written}
-        )
-        _write_json(progress_path, state)
-        writer = None
+        source = VideoSource(videos_or_dataset, batch_size, video_options, error_report)
+    plan = prepare_plan(
+        output_dir,
+        examples_per_shard=per_shard,
+        num_inputs=source.total,
+        dtype=percept_dtype,
+        fingerprint=source.fingerprint,
+        command=command,
+        calibrate=lambda: source.calibrate(extractor, calibration_clips),
+    )
 
-    for indices, frames, meta in batches:
-        percepts = _call_extractor(extractor, frames)
-        levels = {name: list(value.shape[1:]) for name, value in percepts.items()}
-        if state["levels"] is None:
-            state["levels"] = levels
-        elif state["levels"] != levels:
-            raise ValueError(
-                f"write_percept_cache: the extractor's levels {levels} differ from "
-                f"the cache's {state['levels']}."
+    def done(shard):
+        return completed_shard(output_dir, shard, per_shard, verify)
+
+    if source.total is not None:
+        pending = set(
+            pending_shards(
+                output_dir, plan, num_shards(source.total, per_shard), verify
             )
-        for row, index in enumerate(indices):
-            shard = int(index) // examples_per_shard
-            if writer is not None and shard != writer_shard:
-                finish_shard()
-            if writer is None:
-                while len(state["shards"]) < shard:  # Shards emptied by skips.
-                    writer_shard, written, captions_written = len(state["shards"]), 0, 0
-                    writer = tf.io.TFRecordWriter(
-                        os.path.join(output_dir, shard_name(writer_shard) + ".partial")
-                    )
-                    finish_shard()
-                writer_shard, written, captions_written = shard, 0, 0
-                writer = tf.io.TFRecordWriter(
-                    os.path.join(output_dir, shard_name(shard) + ".partial")
-                )
-            example = encode_example(
-                {name: value[row] for name, value in percepts.items()},
-                index=int(index),
-                **meta[row],
-            )
-            writer.write(example)
-            written += 1
-            captions_written += len(meta[row]["captions"])
-        bar.update(len(indices))
-    if writer is not None:
-        finish_shard()
+        )
+        is_pending = pending.__contains__
+        total = sum(min(per_shard, source.total - s * per_shard) for s in pending)
+    else:
+        is_pending, total = (lambda shard: done(shard) is None), None
+    # Levels of a shard kept from an earlier run: the extractor must match.
+    found = done(0)
+    levels = found["levels"] if found and found["num_examples"] else None
+    bar = tqdm(total=total, desc="percepts", disable=not progress)
+    for number, (shard, batches, inputs, reasons) in enumerate(
+        source.shards(per_shard, is_pending)
+    ):
+        if number == 0 and source.total is None:
+            mark_incomplete(output_dir)
+        summary = write_shard(
+            output_dir,
+            plan,
+            shard,
+            batches,
+            extractor,
+            levels=levels,
+            inputs=inputs,
+            failure_reasons=reasons,
+            on_batch=bar.update,
+        )
+        levels = levels or (summary["levels"] if summary["num_examples"] else None)
     bar.close()
-    if state["levels"] is None:
-        raise ValueError(
-            f"write_percept_cache: no clip could be cached in {output_dir!r}."
-        )
-    info = {
-        "levels": state["levels"],
-        "dtype": "float16",
-        "num_examples": sum(s["num_examples"] for s in state["shards"]),
-        "num_captions": sum(s["num_captions"] for s in state["shards"]),
-        "shards": state["shards"],
-        "examples_per_shard": examples_per_shard,
-    }
-    _write_json(os.path.join(output_dir, CACHE_INFO), info)
-    return info
+    count = (
+        num_shards(source.total, per_shard)
+        if source.total is not None
+        else source.total_shards
+    )
+    return finalize_cache(output_dir, plan, count, verify)

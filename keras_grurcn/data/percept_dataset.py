@@ -1,11 +1,15 @@
 """Stream cached percepts back as `({level: [B, T, h, w, c]}, target)` batches."""
 
-import os
-
 import tensorflow as tf
 
 from keras_grurcn.data.percept_cache_format import PERCEPT_KEY
+from keras_grurcn.data.percept_cache_format import cache_path
 from keras_grurcn.data.percept_cache_format import read_cache_info
+from keras_grurcn.data.percept_cache_format import rewrite_hint
+from keras_grurcn.data.percept_cache_metadata import PerceptCacheError
+from keras_grurcn.data.percept_cache_shards import resolve_verify
+from keras_grurcn.data.percept_cache_shards import shard_problem
+from keras_grurcn.data.percept_cache_storage import decode_percepts
 
 PERCEPT_TARGETS = ("label", "caption", "captions", "video_id")
 
@@ -23,13 +27,21 @@ def percept_dataset(
     drop_remainder=False,
     dtype="float32",
     num_parallel_reads=tf.data.AUTOTUNE,
+    verify="auto",
 ):
     """Read a cache written by `write_percept_cache` for `model.fit`.
 
     Records are batched first and parsed batch-wise (`tf.io.parse_example`,
     one `decode_raw` per level), which keeps feeding from the cache close to
     feeding from in-memory tensors; shapes are static, from
-    `cache_info.json`.
+    `cache_info.json`. Percepts stored as bfloat16 or uint8 (see
+    `write_percept_cache`'s `percept_dtype`) are decoded here, uint8 with
+    the per-level scale and offset recorded in the cache.
+
+    Each shard is checked against `cache_info.json` when the dataset is
+    made (a truncated or missing shard is a `PerceptCacheError` naming it
+    and the command that rewrites it, not a `DataLossError` in the middle
+    of `fit`).
 
     Args:
         cache_dir: folder of a complete cache.
@@ -44,8 +56,11 @@ def percept_dataset(
         seed: shuffle seed.
         repeat: repeat forever.
         drop_remainder: drop the last incomplete batch.
-        dtype: dtype of the percepts (stored as float16).
+        dtype: dtype of the percepts returned (whatever the storage).
         num_parallel_reads: shards read in parallel when shuffling.
+        verify: shard check, `"records"` (size and record count, reading
+            12 bytes per record), `"size"`, `"none"` or `"auto"` (records
+            for local folders, size on object storage).
 
     Returns:
         A `tf.data.Dataset` of `({level: [B, T, h, w, c]}, target)`.
@@ -68,8 +83,7 @@ def percept_dataset(
             f"percept_dataset: levels {unknown} are not in the cache; it holds "
             f"{list(shapes)}."
         )
-    files = [os.path.join(str(cache_dir), s["file"]) for s in info["shards"]]
-    files = [f for f, s in zip(files, info["shards"]) if s["num_examples"]]
+    files = _checked_shards(cache_dir, info, resolve_verify(verify, cache_dir))
     features = {
         PERCEPT_KEY.format(name): tf.io.FixedLenFeature([], tf.string)
         for name in levels
@@ -79,12 +93,19 @@ def percept_dataset(
     if target in ("caption", "captions"):
         features["captions"] = tf.io.RaggedFeature(tf.string)
 
+    quantization = info.get("quantization") or {}
+
     def decode(parsed, leading):
-        percepts = {}
-        for name in levels:
-            raw = tf.io.decode_raw(parsed[PERCEPT_KEY.format(name)], tf.float16)
-            percepts[name] = tf.cast(tf.reshape(raw, leading + shapes[name]), dtype)
-        return percepts
+        return {
+            name: decode_percepts(
+                parsed[PERCEPT_KEY.format(name)],
+                info["dtype"],
+                quantization.get(name),
+                leading + shapes[name],
+                dtype,
+            )
+            for name in levels
+        }
 
     if shuffle:
         dataset = tf.data.Dataset.from_tensor_slices(files)
@@ -142,3 +163,19 @@ def percept_dataset(
     dataset = dataset.batch(batch_size, drop_remainder=drop_remainder)
     dataset = dataset.map(parse_batch, num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def _checked_shards(cache_dir, info, verify):
+    """The paths of the non-empty shards, each checked against `cache_info.json`."""
+    files = []
+    for shard in info["shards"]:
+        path = cache_path(cache_dir, shard["file"])
+        problem = shard_problem(path, shard["num_bytes"], shard["num_examples"], verify)
+        if problem:
+            raise PerceptCacheError(
+                path,
+                f"this shard {problem}; {rewrite_hint(info.get('command'))}.",
+            )
+        if shard["num_examples"]:
+            files.append(path)
+    return files

@@ -90,10 +90,10 @@ def test_an_interrupted_cache_resumes_without_redoing_finished_shards(clips, tmp
             examples_per_shard=4,
             progress=False,
         )
-    # Clips 0-5 went through; shard 0 (clips 0-3) is done, shard 1 partial.
+    # Shard 0 (clips 0-3) is done; the failed shard 1 left nothing behind.
     assert sorted(os.listdir(tmp_path)) == [
+        "percepts-00000.summary.json",
         "percepts-00000.tfrecord",
-        "percepts-00001.tfrecord.partial",
         "progress.json",
     ]
     with pytest.raises(FileNotFoundError, match="incomplete"):
