@@ -17,6 +17,7 @@ from keras_grurcn.cli import predict_command
 from keras_grurcn.cli import prepare_command
 from keras_grurcn.cli import train_command
 from keras_grurcn.cli.command_error import CommandError
+from keras_grurcn.cli.tensorflow_logging import import_tensorflow
 
 
 def build_parser():
@@ -37,13 +38,32 @@ def build_parser():
     ):
         module.add_parser(commands, formatter)
     predict_command.add_parsers(commands, formatter)
+    _add_verbose_everywhere(parser)
     return parser
+
+
+def _add_verbose_everywhere(parser):
+    """`--verbose` before or after any command word (`grurcn train --verbose`)."""
+    # SUPPRESS: a subcommand's default must not reset a `--verbose` given
+    # before its name.
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show TensorFlow's start-up and warning logs",
+    )
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in action.choices.values():
+                _add_verbose_everywhere(subparser)
 
 
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        # After parsing: `--help` and usage errors never start TensorFlow.
+        import_tensorflow(verbose=getattr(args, "verbose", False))
         return args.handler(args) or 0
     except (CommandError, OSError, ValueError) as error:
         print(f"grurcn {args.command}: error: {error}", file=sys.stderr)
