@@ -1,12 +1,10 @@
 """`grurcn predict` and `grurcn caption`: answer video files with a trained task."""
 
-import os
-
 from keras_grurcn.cli.argument_types import positive_int
 from keras_grurcn.cli.command_error import CommandError
 from keras_grurcn.cli.model_files import is_saved_model
 from keras_grurcn.cli.model_files import load_task
-from keras_grurcn.cli.reporting import print_table
+from keras_grurcn.cli.video_answers import answer_videos
 
 
 def add_parsers(commands, formatter):
@@ -21,8 +19,14 @@ def add_parsers(commands, formatter):
             help="a preset folder (WORKDIR/preset), .keras file or SavedModel folder",
         )
         command.add_argument("videos", nargs="+", help="video files")
+        if name == "predict":
+            command.add_argument(
+                "--top", type=positive_int, default=3, help="answers per video"
+            )
         command.add_argument(
-            "--top", type=positive_int, default=3, help="answers per video"
+            "--json",
+            action="store_true",
+            help="one JSON object per video on stdout (JSON Lines), failures too",
         )
         command.set_defaults(handler=run_predict if name == "predict" else run_caption)
 
@@ -51,40 +55,49 @@ def _classifier(path):
 
 
 def run_predict(args):
-    from keras_grurcn import data
-
     classify = _classifier(args.model)
-    rows = []
-    for video in args.videos:
-        probabilities, names = classify(data.read_video(video)[None])
+
+    def answer(frames):
+        probabilities, names = classify(frames[None])
         best = probabilities.argsort()[::-1][: args.top]
-        answers = ", ".join(
-            f"{names[index]} {probabilities[index]:.2f}" for index in best
+        return {
+            "predictions": [
+                {"label": names[index], "probability": float(probabilities[index])}
+                for index in best
+            ]
+        }
+
+    def as_text(result):
+        return ", ".join(
+            f"{p['label']} {p['probability']:.2f}" for p in result["predictions"]
         )
-        rows.append((os.path.basename(video), answers))
-    print_table(("video", f"top-{args.top}"), rows)
+
+    return answer_videos(args, answer, (f"top-{args.top}", as_text))
 
 
 def run_caption(args):
-    from keras_grurcn import data
-
-    rows = []
     if is_saved_model(args.model):
         import tensorflow as tf
 
         serve = tf.saved_model.load(args.model).signatures["serving_default"]
-        for video in args.videos:
-            outputs = serve(frames=tf.constant(data.read_video(video)[None]))
-            rows.append(
-                (os.path.basename(video), outputs["caption"].numpy()[0].decode())
+
+        def caption(frames):
+            return (
+                serve(frames=tf.constant(frames[None]))["caption"].numpy()[0].decode()
             )
+
     else:
         from keras_grurcn.captioning import VideoCaptioner
 
         model = load_task(args.model)
         if not isinstance(model, VideoCaptioner):
             raise CommandError(f"--model {args.model}: not a captioner.")
-        for video in args.videos:
-            result = model.generate(data.read_video(video)[None])
-            rows.append((os.path.basename(video), result["captions"][0]))
-    print_table(("video", "caption"), rows)
+
+        def caption(frames):
+            return model.generate(frames[None])["captions"][0]
+
+    return answer_videos(
+        args,
+        lambda frames: {"caption": caption(frames)},
+        ("caption", lambda result: result["caption"]),
+    )
