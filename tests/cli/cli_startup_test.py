@@ -47,8 +47,10 @@ for words in helps:
 parser = build_parser()
 for argv in (
     ["train", "--model", "grurcn", "--data-dir", "caches", "--workdir", "w",
-     "--verbose"],
-    ["--verbose", "predict", "--model", "m.keras", "a.mp4", "b.avi"],
+     "--set", "train.epochs=2", "--set", "model.hidden_maps=[16,32]", "--verbose"],
+    ["train", "--preset", "ucf101_grurcn", "--config", "exp.yaml", "--dry-run"],
+    ["--verbose", "predict", "--model", "m.keras", "a.mp4", "b.avi", "--json"],
+    ["caption", "--model", "m.keras", "a.mp4", "--json"],
     ["evaluate", "--model", "p", "--cache", "c"],
     ["extract", "--videos", "v", "--out", "o"],
 ):
