@@ -34,10 +34,12 @@ def split_sizes(text):
     return sizes
 
 
-def add_video_arguments(parser, required=True):
-    parser.add_argument(
-        "--videos", required=required, help="dataset root (or manifest file)"
-    )
+def add_video_arguments(parser, required=True, videos=True):
+    """`--videos` (unless `videos=False`: the caller adds it) and its layout."""
+    if videos:
+        parser.add_argument(
+            "--videos", required=required, help="dataset root (or manifest file)"
+        )
     parser.add_argument(
         "--layout", choices=LAYOUTS, default="folder", help="dataset layout"
     )

@@ -6,6 +6,7 @@ import os
 
 from keras_grurcn.training.config_overrides import ConfigError
 from keras_grurcn.training.experiment_config import PreprocessorSection
+from keras_grurcn.training.multi_view_clips import cache_view_protocol
 from keras_grurcn.training.train_and_evaluate import train_and_evaluate
 
 EXPERIMENT_FILE = "experiment.yaml"
@@ -79,7 +80,8 @@ def train_experiment(experiment, workdir, *, extra_callbacks=()):
     every epoch and shuffled with `train.shuffle_buffer_size`.
     `WORKDIR/experiment.yaml` receives the resolved experiment (see
     `resolve_caches`) before training starts; the rest of the workdir is
-    `train_and_evaluate`'s.
+    `train_and_evaluate`'s, its `metrics.json` with the view protocol of
+    the validation scores (the cache's one view per video).
 
     Args:
         experiment: an `ExperimentConfig`.
@@ -195,4 +197,7 @@ def train_experiment(experiment, workdir, *, extra_callbacks=()):
         examples(train_cache, shuffle=shuffle_shards),
         examples(val_cache, shuffle=False),
         extra_callbacks=extra_callbacks,
+        # The validation scores are of the cache's one view per video;
+        # `grurcn evaluate --videos` scores clips x crops.
+        evaluation_protocol=cache_view_protocol(experiment.preprocessor.num_frames),
     )

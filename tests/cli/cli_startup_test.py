@@ -52,6 +52,7 @@ for argv in (
     ["--verbose", "predict", "--model", "m.keras", "a.mp4", "b.avi", "--json"],
     ["caption", "--model", "m.keras", "a.mp4", "--json"],
     ["evaluate", "--model", "p", "--cache", "c"],
+    ["evaluate", "--model", "p", "--videos", "v", "--clips", "10", "--crops", "3"],
     ["extract", "--videos", "v", "--out", "o"],
 ):
     parser.parse_args(argv)
