@@ -35,6 +35,7 @@ def resolve_caches(experiment):
     from keras_grurcn.data.cache_extraction import read_cache_preprocessor_config
 
     train_cache, val_cache = experiment.data.cache_pair()
+    class_names = read_cache_class_names(train_cache)
     saved = read_cache_preprocessor_config(train_cache)
     actual = PreprocessorSection(
         backbone=saved.get("backbone"),
@@ -52,7 +53,6 @@ def resolve_caches(experiment):
                 f"{train_cache} was extracted with {found!r}; extract the "
                 f"caches again, or --set preprocessor.{key}=null to train on them."
             )
-    class_names = read_cache_class_names(train_cache)
     num_classes = experiment.model.get("num_classes")
     if class_names and num_classes is not None and num_classes != len(class_names):
         raise ConfigError(
