@@ -5,25 +5,35 @@ entry point: it picks the `tf.distribute` strategy named by
 `TrainingConfig.strategy`, builds and compiles the model in its scope,
 shards and batches the data per worker and replica, and trains with
 BackupAndRestore, best-model checkpoints, CSV and TensorBoard logs, the
-learning-rate schedule and early stopping. `evaluate_multi_clip` is the
+learning-rate schedule and early stopping. `ExperimentConfig` is a whole
+run as one checked tree (model, extraction, caches, training; YAML files,
+dotted overrides, the built-in presets) and `train_experiment` trains it on
+percept caches, as `grurcn train` does. `evaluate_multi_clip` is the
 paper's test protocol (class probabilities averaged over several clips per
-video).
+video; `video_views` cuts clips x crops, as `grurcn evaluate --videos`).
 """
 
 from keras_grurcn.training.caption_pairs import caption_training_pairs
+from keras_grurcn.training.config_overrides import ConfigError
 from keras_grurcn.training.confusion_matrix_plot import plot_confusion_matrix
+from keras_grurcn.training.experiment_config import ExperimentConfig
 from keras_grurcn.training.multi_clip_evaluation import evaluate_multi_clip
 from keras_grurcn.training.multi_clip_evaluation import evenly_spaced_clips
+from keras_grurcn.training.multi_view_clips import spatial_crops
+from keras_grurcn.training.multi_view_clips import video_views
 from keras_grurcn.training.strategy import STRATEGIES
 from keras_grurcn.training.strategy import get_strategy
 from keras_grurcn.training.train_and_evaluate import build_and_compile
 from keras_grurcn.training.train_and_evaluate import fit_with_callbacks
 from keras_grurcn.training.train_and_evaluate import set_reproducible_seeds
 from keras_grurcn.training.train_and_evaluate import train_and_evaluate
+from keras_grurcn.training.train_experiment import train_experiment
 from keras_grurcn.training.training_config import TrainingConfig
 
 __all__ = [
     "STRATEGIES",
+    "ConfigError",
+    "ExperimentConfig",
     "TrainingConfig",
     "build_and_compile",
     "caption_training_pairs",
@@ -33,5 +43,8 @@ __all__ = [
     "get_strategy",
     "plot_confusion_matrix",
     "set_reproducible_seeds",
+    "spatial_crops",
     "train_and_evaluate",
+    "train_experiment",
+    "video_views",
 ]

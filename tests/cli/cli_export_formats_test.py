@@ -1,5 +1,6 @@
 """`grurcn export --format` and `grurcn predict --stream`, through `main(argv)`."""
 
+import json
 import re
 
 import keras
@@ -127,6 +128,34 @@ def test_a_bad_video_is_reported_and_the_others_still_stream(workdir, capsys):
     captured = capsys.readouterr()
     assert "missing.mp4" in captured.err and "Traceback" not in captured.err
     assert len(running_top1(captured.out)) == 4
+
+
+def test_predict_stream_json_is_one_record_per_frame_and_names_bad_files(
+    workdir, capsys
+):
+    preset, video = str(workdir / "preset"), str(workdir / "clip.mp4")
+    assert main(["predict", "--stream", "--model", preset, video]) == 0
+    text = running_top1(capsys.readouterr().out)
+    missing = str(workdir / "missing.mp4")
+    argv = ["predict", "--stream", "--json", "--top", "2", "--model", preset]
+    assert main([*argv, missing, video]) == 1
+    captured = capsys.readouterr()
+    records = [json.loads(line) for line in captured.out.strip().splitlines()]
+    assert records[0] == {"video": missing, "error": "no such file."}
+    assert "missing.mp4" in captured.err and "1 of 2 videos" in captured.err
+    updates = records[1:]
+    assert [record["frame"] for record in updates] == [0, 1, 2, 3]
+    assert {record["video"] for record in updates} == {video}
+    for record, (_, _, label, probability) in zip(updates, text):
+        best, second = record["predictions"]
+        assert best["probability"] >= second["probability"]
+        assert (best["label"], f"{best['probability']:.2f}") == (label, probability)
+
+
+def test_every_is_refused_without_stream(workdir, capsys):
+    argv = ["predict", "--every", "2", "--model", str(workdir / "preset")]
+    assert main([*argv, str(workdir / "clip.mp4")]) == 2
+    assert "--every is for --stream" in capsys.readouterr().err
 
 
 def test_frame_size_is_refused_for_the_saved_model(workdir, capsys):
