@@ -3,6 +3,8 @@
 from keras_grurcn.data.video_decode_error import VideoDecodeError
 from keras_grurcn.data.video_reader import DEFAULT_MAX_FRAMES
 from keras_grurcn.data.video_reader import DEFAULT_MAX_PIXELS
+from keras_grurcn.data.video_reader import _announced_frames
+from keras_grurcn.data.video_reader import _check_not_cut_short
 from keras_grurcn.data.video_reader import _open
 from keras_grurcn.data.video_writer import _import_av
 
@@ -30,8 +32,9 @@ def iter_video_frames(
 
     Raises:
         VideoDecodeError: the file is missing, not a video, has no frame,
-            is corrupt, or exceeds `max_frames` or `max_pixels`. The
-            message names the file.
+            is corrupt or cut short (raised after the frames that did
+            decode), or exceeds `max_frames` or `max_pixels`. The message
+            names the file.
 
     Examples:
 
@@ -71,3 +74,9 @@ def iter_video_frames(
             ) from None
         if count == 0:
             raise VideoDecodeError(path, "no frame could be decoded.")
+        # After the last frame, as `read_video` does: a file cut short is an
+        # error, though its first frames were already answered. Without a
+        # count in the header (a live capture) there is nothing to hold to.
+        expected = _announced_frames(container, stream)
+        if expected is not None:
+            _check_not_cut_short(path, stream, expected, count, max_frames)
