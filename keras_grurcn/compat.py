@@ -10,3 +10,13 @@ against; when Keras moves one, only this file changes.
 # equivalent (`deserialize_keras_object(safe_mode=True)` yields to that
 # global switch).
 from keras.src.saving.serialization_lib import SafeModeScope  # noqa: F401
+
+
+def nested_layers(layer):
+    """Every layer inside `layer` (models, wrappers' inner layers), once each.
+
+    Checked against Keras 3.15.1: `Layer._flatten_layers` walks the layers
+    a layer tracks, including the copies `Bidirectional` makes, which the
+    public `Model.layers` (direct children only) does not reach.
+    """
+    return list(layer._flatten_layers(include_self=False, recursive=True))

@@ -53,3 +53,18 @@ def add_video_arguments(parser, required=True, videos=True):
         default=None,
         help="MSVD train,val,test clip counts (default: the standard 1200,100,670)",
     )
+
+
+def frame_size(text):
+    """`HEIGHTxWIDTH` (or one number for a square) as `(height, width)`."""
+    try:
+        size = tuple(int(part) for part in text.lower().split("x"))
+    except ValueError:
+        size = ()
+    if len(size) == 1:
+        size = size * 2
+    if len(size) != 2 or min(size) < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected HEIGHTxWIDTH like 240x320, got {text!r}"
+        )
+    return size

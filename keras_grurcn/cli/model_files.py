@@ -14,3 +14,11 @@ def load_task(path):
 
 def is_saved_model(path):
     return os.path.isfile(os.path.join(path, "saved_model.pb"))
+
+
+def names_in_class_order(probabilities, best_first):
+    """A SavedModel's best-first `labels` (bytes) put back in class order."""
+    names = [""] * len(best_first)
+    for rank, index in enumerate(probabilities.argsort()[::-1]):
+        names[index] = best_first[rank].decode()
+    return names

@@ -2,9 +2,12 @@
 
 from keras_grurcn.cli.argument_types import positive_int
 from keras_grurcn.cli.command_error import CommandError
+from keras_grurcn.cli.frame_streams import frame_stream_starter
 from keras_grurcn.cli.model_files import is_saved_model
 from keras_grurcn.cli.model_files import load_task
+from keras_grurcn.cli.model_files import names_in_class_order
 from keras_grurcn.cli.video_answers import answer_videos
+from keras_grurcn.cli.video_stream_answers import stream_videos
 
 
 def add_parsers(commands, formatter):
@@ -22,6 +25,19 @@ def add_parsers(commands, formatter):
         if name == "predict":
             command.add_argument(
                 "--top", type=positive_int, default=3, help="answers per video"
+            )
+            command.add_argument(
+                "--stream",
+                action="store_true",
+                help="classify frame by frame as the video is read, printing the "
+                "running top-1 (with --json: one record per frame, --top answers)",
+            )
+            command.add_argument(
+                "--every",
+                type=positive_int,
+                default=1,
+                help="with --stream: feed every N-th frame (the frame rate it was "
+                "trained at)",
             )
         command.add_argument(
             "--json",
@@ -41,13 +57,9 @@ def _classifier(path):
         def served(frames):
             outputs = signature(frames=tf.constant(frames))
             probabilities = outputs["probabilities"].numpy()[0]
-            labels = [label.decode() for label in outputs["labels"].numpy()[0]]
-            # The SavedModel sorts labels best first: map them back to indices.
-            order = probabilities.argsort()[::-1]
-            names = [""] * len(labels)
-            for rank, index in enumerate(order):
-                names[index] = labels[rank]
-            return probabilities, names
+            return probabilities, names_in_class_order(
+                probabilities, outputs["labels"].numpy()[0]
+            )
 
         return served
     model = load_task(path)
@@ -55,6 +67,10 @@ def _classifier(path):
 
 
 def run_predict(args):
+    if args.stream:
+        return stream_videos(args, frame_stream_starter(args.model))
+    if args.every != 1:
+        raise CommandError("--every is for --stream.")
     classify = _classifier(args.model)
 
     def answer(frames):

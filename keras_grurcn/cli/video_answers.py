@@ -35,17 +35,22 @@ def answer_videos(args, answer, column):
             failures += 1
             print(f"grurcn {args.command}: {error}", file=sys.stderr, flush=True)
             if args.json:
-                _print_json({"video": video, "error": error.reason})
+                print_json_record({"video": video, "error": error.reason})
             continue
         result = answer(frames)
         if args.json:
             # One line per video as soon as it is answered: a long batch
             # can be followed (and piped into jq) while it runs.
-            _print_json({"video": video, **result})
+            print_json_record({"video": video, **result})
         else:
             rows.append((os.path.basename(video), column[1](result)))
     if rows:
         print_table(("video", column[0]), rows)
+    return exit_status(args, failures)
+
+
+def exit_status(args, failures):
+    """0, or 1 after saying on stderr how many videos could not be read."""
     if failures:
         print(
             f"grurcn {args.command}: {failures} of {len(args.videos)} videos could "
@@ -56,5 +61,6 @@ def answer_videos(args, answer, column):
     return 0
 
 
-def _print_json(record):
+def print_json_record(record):
+    """One JSON Lines record on stdout, flushed at once."""
     print(json.dumps(record, ensure_ascii=False), flush=True)

@@ -47,6 +47,7 @@ from keras_grurcn.data.ucf101 import ucf101_entries
 from keras_grurcn.data.video_dataset import video_dataset
 from keras_grurcn.data.video_decode_error import VideoDecodeError
 from keras_grurcn.data.video_entry import VideoEntry
+from keras_grurcn.data.video_frames import iter_video_frames
 from keras_grurcn.data.video_reader import VideoInfo
 from keras_grurcn.data.video_reader import probe_video
 from keras_grurcn.data.video_reader import read_video
@@ -72,6 +73,7 @@ __all__ = [
     "flow_to_image",
     "folder_class_names",
     "folder_entries",
+    "iter_video_frames",
     "load_cache_preprocessor",
     "load_preprocessor_preset",
     "manifest_entries",

@@ -67,16 +67,41 @@ def _open(path):
 
 
 def _expected_frames(path, container, stream):
-    if stream.frames > 0:
-        return int(stream.frames)
-    rate = float(stream.average_rate or 0)
-    if container.duration and rate > 0:
-        return int(round(container.duration / 1_000_000 * rate))
+    announced = _announced_frames(container, stream)
+    if announced is not None:
+        return announced
     # Neither a count nor a duration: count the packets (demuxing without
     # decoding is cheap), then rewind.
     count = sum(1 for packet in container.demux(stream) if packet.size)
     container.seek(0)
     return count
+
+
+def _announced_frames(container, stream):
+    """The frame count the header gives or implies (duration x rate), or None."""
+    if stream.frames > 0:
+        return int(stream.frames)
+    rate = float(stream.average_rate or 0)
+    if container.duration and rate > 0:
+        return int(round(container.duration / 1_000_000 * rate))
+    return None
+
+
+def _check_not_cut_short(path, stream, expected, count, last_wanted):
+    """Raises when far fewer frames decoded than the header announced."""
+    # A header count may overstate the decodable frames by one (1% on
+    # long videos), a count estimated from the duration by a few; more
+    # means the file was cut short or frames were dropped as corrupt.
+    if stream.frames > 0:
+        tolerance = max(1, expected // 100)
+    else:
+        tolerance = max(2, expected // 20)
+    if count < min(expected, last_wanted + 1) - tolerance:
+        raise VideoDecodeError(
+            path,
+            f"truncated or corrupt, the header announces {expected} frames "
+            f"but only {count} could be decoded.",
+        )
 
 
 def probe_video(path):
@@ -258,19 +283,7 @@ def read_video(
             ) from None
         if count == 0:
             raise VideoDecodeError(path, "no frame could be decoded.")
-        # A header count may overstate the decodable frames by one (1% on
-        # long videos), a count estimated from the duration by a few; more
-        # means the file was cut short or frames were dropped as corrupt.
-        if stream.frames > 0:
-            tolerance = max(1, expected // 100)
-        else:
-            tolerance = max(2, expected // 20)
-        if count < min(expected, last_wanted + 1) - tolerance:
-            raise VideoDecodeError(
-                path,
-                f"truncated or corrupt, the header announces {expected} frames "
-                f"but only {count} could be decoded.",
-            )
+        _check_not_cut_short(path, stream, expected, count, last_wanted)
         if indices is None:
             indices = np.arange(count, dtype=np.int64)
         elif count <= last_wanted:

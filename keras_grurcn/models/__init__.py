@@ -11,6 +11,8 @@ of `list_models()` with the paper's settings; `Task.from_preset` and
 from keras_grurcn.models.backbone import Backbone
 from keras_grurcn.models.c3d import build_c3d
 from keras_grurcn.models.c3d_backbone import C3DBackbone
+from keras_grurcn.models.classifier_stream import ClassifierStream
+from keras_grurcn.models.classifier_stream import task_streaming_refusal
 from keras_grurcn.models.frame_average import build_frame_average
 from keras_grurcn.models.frame_pooling_backbone import FramePoolingBackbone
 from keras_grurcn.models.frame_rnn import build_frame_rnn
@@ -37,6 +39,7 @@ from keras_grurcn.models.video_classifier import VideoClassifier
 __all__ = [
     "Backbone",
     "C3DBackbone",
+    "ClassifierStream",
     "FramePoolingBackbone",
     "FrameRNNBackbone",
     "GRURCNBackbone",
@@ -60,4 +63,5 @@ __all__ = [
     "model_arguments",
     "model_task",
     "register_model",
+    "task_streaming_refusal",
 ]

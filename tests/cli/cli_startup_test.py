@@ -54,6 +54,9 @@ for argv in (
     ["evaluate", "--model", "p", "--cache", "c"],
     ["evaluate", "--model", "p", "--videos", "v", "--clips", "10", "--crops", "3"],
     ["extract", "--videos", "v", "--out", "o"],
+    ["export", "--model", "p", "--format", "litert", "--frame-size", "240x320",
+     "--out", "m.tflite"],
+    ["predict", "--stream", "--every", "2", "--json", "--model", "m", "a.mp4"],
 ):
     parser.parse_args(argv)
 try:  # A usage error exits before anything is imported, too.
