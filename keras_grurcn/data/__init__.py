@@ -39,6 +39,7 @@ from keras_grurcn.data.percept_cache_metadata import PerceptCacheError
 from keras_grurcn.data.percept_cache_storage import PERCEPT_DTYPES
 from keras_grurcn.data.percept_cache_writer import write_percept_cache
 from keras_grurcn.data.percept_dataset import percept_dataset
+from keras_grurcn.data.synthetic import APPEARANCES
 from keras_grurcn.data.synthetic import COLOUR_NAMES
 from keras_grurcn.data.synthetic import MOTION_CLASSES
 from keras_grurcn.data.synthetic import caption_for
@@ -56,6 +57,7 @@ from keras_grurcn.data.video_reader import read_video
 from keras_grurcn.data.video_writer import write_video
 
 __all__ = [
+    "APPEARANCES",
     "BEAM_RUNNERS",
     "COLOUR_NAMES",
     "FLOW_METHODS",
