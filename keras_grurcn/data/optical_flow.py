@@ -23,6 +23,12 @@ from keras_grurcn.preprocessing.input_modality import check_input_modality
 # `flow_method="auto"`: TV-L1 where OpenCV's contrib modules are installed
 # (the two-stream literature's method), Farneback otherwise.
 AUTO = "auto"
+# What a flow cache records about its images, for people and for checks.
+FLOW_ENCODING = (
+    "x, y clipped to [-bound, bound] and magnitude clipped to [0, bound], "
+    "each mapped linearly to 0..255 (flow_to_image)"
+)
+FLOW_PAIRS = "each sampled frame to the next frame of the video (flow_pair_indices)"
 
 
 def _import_cv2():
@@ -81,7 +87,8 @@ def resolve_flow_method(method=AUTO):
     """
     if method == AUTO:
         return "tvl1" if tvl1_available() else "farneback"
-    _flow_function(method)  # A bad or unavailable method fails here.
+    check_input_modality("flow", method)  # An unknown one, named `flow_method`.
+    _flow_function(method)  # TV-L1 without OpenCV's contrib modules.
     return method
 
 
@@ -149,6 +156,24 @@ def flow_to_image(flow, *, bound=20.0):
     magnitude = np.clip(np.linalg.norm(flow, axis=-1, keepdims=True), 0, bound)
     image = np.concatenate([components, magnitude * (255.0 / bound)], axis=-1)
     return np.round(image).astype(np.uint8)
+
+
+def flow_record(method, bound):
+    """What a flow percept cache records: method, bound, encoding, frame pairs.
+
+    Examples:
+
+    ```python
+    keras_grurcn.data.flow_record("farneback", 20.0)["bound"]  # 20.0
+    ```
+    """
+    _, method, bound = check_input_modality("flow", method, bound)
+    return {
+        "method": method,
+        "bound": bound,
+        "encoding": FLOW_ENCODING,
+        "frame_pairs": FLOW_PAIRS,
+    }
 
 
 def flow_images(frame_pairs, *, method="farneback", bound=DEFAULT_FLOW_BOUND):
