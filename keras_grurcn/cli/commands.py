@@ -60,6 +60,7 @@ def run_prepare(args):
 
 def run_extract(args):
     from keras_grurcn.cli.percept_extraction import extract
+    from keras_grurcn.cli.percept_extraction import input_modality
     from keras_grurcn.preprocessing import VideoPreprocessor
 
     entries, class_names = video_entries(
@@ -76,13 +77,14 @@ def run_extract(args):
 
     def build_preprocessor():
         # Saved with the cache: models trained on it are built around it
-        # (same CNN weights, sampling and resizing).
+        # (same CNN weights, sampling and resizing, modality).
         return VideoPreprocessor(
             args.backbone,
             levels=args.levels.split(",") if args.levels else None,
             backbone_weights=args.backbone_weights,
             num_frames=args.frames,
             image_size=args.image_size,
+            **input_modality(args),
             name="preprocessor",
         )
 
@@ -92,25 +94,36 @@ def run_extract(args):
         if info["num_failures"]
         else ""
     )
-    print(f"Cached percepts of {info['num_examples']} clips in {args.out}{failed}")
+    kind = (
+        f"{info['flow']['method']} optical-flow images of "
+        if info["modality"] == "flow"
+        else ""
+    )
+    print(
+        f"Cached percepts of {kind}{info['num_examples']} clips in {args.out}{failed}"
+    )
+
+
+def _caches_in(data_dir, flag="--data-dir"):
+    train = os.path.join(data_dir, "train")
+    val = next(
+        (
+            os.path.join(data_dir, name)
+            for name in ("val", "test")
+            if os.path.isdir(os.path.join(data_dir, name))
+        ),
+        None,
+    )
+    if not os.path.isdir(train) or val is None:
+        raise CommandError(
+            f"{flag} {data_dir!r} must hold the caches train/ and val/ (or test/)."
+        )
+    return train, val
 
 
 def _cache_pair(args):
     if args.data_dir:
-        train = os.path.join(args.data_dir, "train")
-        val = next(
-            (
-                os.path.join(args.data_dir, name)
-                for name in ("val", "test")
-                if os.path.isdir(os.path.join(args.data_dir, name))
-            ),
-            None,
-        )
-        if not os.path.isdir(train) or val is None:
-            raise CommandError(
-                f"--data-dir {args.data_dir!r} must hold the caches train/ and val/ (or test/)."
-            )
-        return train, val
+        return _caches_in(args.data_dir)
     if not (args.train_cache and args.val_cache):
         raise CommandError("give --data-dir, or both --train-cache and --val-cache.")
     return args.train_cache, args.val_cache
@@ -127,13 +140,22 @@ def run_train(args):
     # Nothing here may start TensorFlow before `train_and_evaluate` creates
     # the strategy (multi-worker training needs that order): the model, the
     # vocabulary and the datasets are built by the functions it calls.
-    train_cache, val_cache = _cache_pair(args)
-    class_names = data.read_cache_class_names(train_cache)
     if args.preset:
         preset = get_preset(args.preset)
         name, build, defaults = preset["model"], preset["build"], preset["train"]
     else:
         name, build, defaults = args.model, {}, {}
+    two_stream = name == "two_stream"
+    if two_stream != bool(args.flow_data_dir):
+        raise CommandError(
+            "--model two_stream trains on RGB and flow percepts: give --data-dir "
+            "RGB_CACHES and --flow-data-dir FLOW_CACHES (grurcn extract "
+            "--modality flow)"
+            if two_stream
+            else "--flow-data-dir is for the two-stream model (--model two_stream)."
+        )
+    train_cache, val_cache = _cache_pair(args)
+    class_names = data.read_cache_class_names(train_cache)
     captioning = models.model_task(name) == "captioning"
     config = training.TrainingConfig(
         strategy=args.strategy,
@@ -169,6 +191,10 @@ def run_train(args):
             )
         build.pop("num_classes", None)
 
+    if two_stream:
+        _train_two_stream(args, config, build, (train_cache, val_cache))
+        return
+
     def model_fn():
         # Built in the strategy's scope, around the cache's own
         # preprocessor: the model reads these percepts, and predicts from
@@ -181,8 +207,6 @@ def run_train(args):
         return models.build_model(name, preprocessor=preprocessor, **build)
 
     def examples(cache, shuffle):
-        import tensorflow as tf
-
         if captioning:
             return lambda: training.caption_training_pairs(
                 cache,
@@ -191,14 +215,7 @@ def run_train(args):
                 shuffle=shuffle,
                 seed=config.seed,
             )
-        # train_and_evaluate batches per replica itself; the clip count
-        # (lost by unbatch) lets it size epochs.
-        clips = data.read_cache_info(cache)["num_examples"]
-        return lambda: (
-            data.percept_dataset(cache, config.batch_size)
-            .unbatch()
-            .apply(tf.data.experimental.assert_cardinality(clips))
-        )
+        return training.percept_examples(cache)
 
     _, metrics = training.train_and_evaluate(
         config,
@@ -212,6 +229,36 @@ def run_train(args):
     print(
         "Model (frames or percepts in) for `grurcn evaluate`, `export`, `predict`: "
         f"{os.path.join(args.workdir, 'preset')}"
+    )
+
+
+def _train_two_stream(args, config, build, rgb_caches):
+    from keras_grurcn import training
+
+    _, metrics = training.train_two_stream(
+        config,
+        args.workdir,
+        rgb_caches,
+        _caches_in(args.flow_data_dir, "--flow-data-dir"),
+        build=build,
+    )
+    print_table(
+        ("validation videos", "top-1"),
+        [
+            (f"{name} stream", f"{metrics[f'{name}_accuracy']:.4f}")
+            for name in ("rgb", "flow")
+        ]
+        + [
+            (
+                f"fused (flow weight {metrics['flow_weight']:g})",
+                f"{metrics['fused_accuracy']:.4f}",
+            )
+        ],
+    )
+    print(f"Streams in {args.workdir}/rgb and /flow; metrics.json in {args.workdir}")
+    print(
+        "Model (RGB frames and flow images, or both caches' percepts, in) for "
+        f"`grurcn export`, `predict`: {os.path.join(args.workdir, 'preset')}"
     )
 
 
@@ -286,14 +333,33 @@ def _is_saved_model(path):
 
 
 def _classifier(path):
-    """A function from uint8 frames to `(probabilities, labels)` of one video."""
+    """A function from a video file to `(probabilities, labels)`.
+
+    A two-stream model also gets the video's flow images, made by the
+    package's flow function with the settings its flow percepts were
+    cached with (recorded in the preset, or in the SavedModel's
+    `flow_image_options` signature).
+    """
+    from keras_grurcn import data
+
     if _is_saved_model(path):
         import tensorflow as tf
 
-        signature = tf.saved_model.load(path).signatures["serving_default"]
+        from keras_grurcn.export.serving_signatures import saved_flow_image_options
 
-        def served(frames):
-            outputs = signature(frames=tf.constant(frames))
+        loaded = tf.saved_model.load(path)
+        signature = loaded.signatures["serving_default"]
+        flow_options = saved_flow_image_options(loaded)
+
+        def served(video):
+            frames = data.read_video(video)
+            if flow_options is None:
+                outputs = signature(frames=tf.constant(frames[None]))
+            else:
+                flow = data.video_flow_images(frames, **flow_options)
+                outputs = signature(
+                    rgb=tf.constant(frames[None]), flow=tf.constant(flow[None])
+                )
             probabilities = outputs["probabilities"].numpy()[0]
             labels = [label.decode() for label in outputs["labels"].numpy()[0]]
             # The SavedModel sorts labels best first: map them back to indices.
@@ -304,23 +370,42 @@ def _classifier(path):
             return probabilities, names
 
         return served
+    from keras_grurcn.models import TwoStreamVideoClassifier
+
     model = _load_task(path)
-    return lambda frames: (model.predict(frames, verbose=0)[0], model.labels)
+
+    def predicted(video):
+        frames = data.read_video(video)
+        inputs = frames[None]
+        if isinstance(model, TwoStreamVideoClassifier):
+            options = model.preprocessor.flow.flow_image_options
+            flow = data.video_flow_images(frames, **options)
+            inputs = {"rgb": frames[None], "flow": flow[None]}
+        return model.predict(inputs, verbose=0)[0], model.labels
+
+    return predicted
 
 
 def run_predict(args):
-    from keras_grurcn import data
+    import sys
 
     classify = _classifier(args.model)
-    rows = []
+    rows, failed = [], 0
     for video in args.videos:
-        probabilities, names = classify(data.read_video(video)[None])
+        try:
+            probabilities, names = classify(video)
+        except ValueError as error:  # A bad video: report it, go on.
+            print(f"grurcn predict: error: {error}", file=sys.stderr)
+            failed += 1
+            continue
         best = probabilities.argsort()[::-1][: args.top]
         answers = ", ".join(
             f"{names[index]} {probabilities[index]:.2f}" for index in best
         )
         rows.append((os.path.basename(video), answers))
-    print_table(("video", f"top-{args.top}"), rows)
+    if rows:
+        print_table(("video", f"top-{args.top}"), rows)
+    return 2 if failed else 0
 
 
 def run_caption(args):

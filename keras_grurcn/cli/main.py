@@ -26,6 +26,18 @@ def _positive_int(text):
     return value
 
 
+def _positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive number, got {text!r}"
+        ) from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {value}")
+    return value
+
+
 def _none_or_text(text):
     """`none` means random initialisation (no download)."""
     return None if text.lower() == "none" else text
@@ -140,6 +152,27 @@ def build_parser():
         "--frames", type=_positive_int, default=10, help="frames per clip"
     )
     extract.add_argument("--image-size", type=_positive_int, default=224)
+    extract.add_argument(
+        "--modality",
+        choices=("rgb", "flow"),
+        default="rgb",
+        help="percepts of the frames, or of optical-flow images (a two-stream "
+        "model's flow stream: one per sampled frame, the flow to the next frame)",
+    )
+    extract.add_argument(
+        "--flow-method",
+        choices=("auto", "farneback", "tvl1"),
+        default="auto",
+        help="with --modality flow: auto is TV-L1 where OpenCV's contrib "
+        "modules are installed, Farneback otherwise",
+    )
+    extract.add_argument(
+        "--flow-bound",
+        type=_positive_float,
+        default=20.0,
+        help="with --modality flow: displacement (pixels at --image-size) "
+        "mapped to the ends of 0..255",
+    )
     extract.add_argument("--batch-size", type=_positive_int, default=8)
     extract.add_argument(
         "--examples-per-shard", type=_positive_int, default=256, help="clips per shard"
@@ -177,6 +210,12 @@ def build_parser():
         "--data-dir",
         default=None,
         help="folder with the caches train/ and val/ (or test/)",
+    )
+    train.add_argument(
+        "--flow-data-dir",
+        default=None,
+        help="--model two_stream: folder with the flow caches train/ and val/ "
+        "(or test/) of the same videos (grurcn extract --modality flow)",
     )
     train.add_argument("--train-cache", default=None, help="percept cache for training")
     train.add_argument("--val-cache", default=None, help="percept cache for validation")

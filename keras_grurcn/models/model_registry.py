@@ -302,6 +302,9 @@ def build_preset(preset, **overrides):
         **spec["build"],
         **overrides,
     }
+    if "flow" in extract:  # How the two-stream model's flow images are made.
+        arguments.setdefault("flow_method", extract["flow"]["method"])
+        arguments.setdefault("flow_bound", extract["flow"]["bound"])
     if "class_names" in overrides and "num_classes" not in overrides:
         arguments.pop("num_classes", None)
     return build_model(spec["model"], **arguments)

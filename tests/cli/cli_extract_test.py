@@ -118,7 +118,9 @@ def test_extract_with_the_direct_runner_then_train_on_it(videos, tmp_path):
         + ["--epochs", "1", "--batch-size", "4"]
     )
     assert status == 0
-    assert os.path.exists(workdir / "final_frames.keras")
+    # The task API's outputs (final_frames.keras, the frames twin, is gone).
+    assert os.path.exists(workdir / "final.keras")
+    assert os.path.isdir(workdir / "preset")
 
 
 def test_bad_runner_options_are_one_line_errors(videos, tmp_path, capsys):
