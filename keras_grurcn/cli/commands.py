@@ -271,8 +271,17 @@ def _load_task(path):
 def run_evaluate(args):
     from keras_grurcn import data
     from keras_grurcn.captioning import VideoCaptioner
+    from keras_grurcn.models import TwoStreamVideoClassifier
 
     model = _load_task(args.model)
+    if isinstance(model, TwoStreamVideoClassifier):
+        raise CommandError(
+            f"--model {args.model} is a two-stream model: it reads an RGB and a "
+            "flow cache at once; `grurcn train --model two_stream` writes its "
+            "per-stream and fused accuracy to WORKDIR/metrics.json, and each "
+            "stream (WORKDIR/rgb/preset, WORKDIR/flow/preset) evaluates on its "
+            "own cache."
+        )
     levels = model.backbone_input_names
     if isinstance(model, VideoCaptioner):
         _evaluate_captioner(model, levels, args)

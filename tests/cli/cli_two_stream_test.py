@@ -86,6 +86,12 @@ def test_videos_to_two_caches_to_training_to_a_served_prediction(tmp_path, capsy
         metrics
     )
     preset = str(workdir / "preset")
+    # One cache cannot score both streams: the error says where the scores are.
+    assert (
+        main(["evaluate", "--model", preset, "--cache", str(tmp_path / "rgb" / "test")])
+        == 2
+    )
+    assert "metrics.json" in capsys.readouterr().err
     export_dir = str(tmp_path / "served" / "1")
     assert main(["export", "--model", preset, "--out", export_dir]) == 0
     served = tf.saved_model.load(export_dir)
