@@ -22,6 +22,13 @@ MAX_CLASS_NAMES = 1_000_000
 MAX_CLASS_NAME_LENGTH = 1_000
 
 
+def _not_extracted(path):
+    return FileNotFoundError(
+        f"{path} is missing: models train on caches written by `grurcn "
+        "extract` (or keras_grurcn.data.save_extraction)."
+    )
+
+
 def _is_remote(path):
     return "://" in os.fspath(path)
 
@@ -69,10 +76,7 @@ def load_preprocessor_preset(folder):
 
     folder = os.fspath(folder)
     if not tf.io.gfile.isdir(folder):
-        raise FileNotFoundError(
-            f"{folder} is missing: models train on caches written by `grurcn "
-            "extract` (or keras_grurcn.data.save_extraction)."
-        )
+        raise _not_extracted(folder)
     if _is_remote(folder):
         local = tempfile.mkdtemp()
         _copy_folder(folder, local)
@@ -124,19 +128,17 @@ def read_cache_class_names(cache_dir):
     keras_grurcn.data.read_cache_class_names("/tmp/cache")  # ['left', 'right']
     ```
     """
-    path = os.path.join(os.fspath(cache_dir), EXTRACTION_FILE)
-    if not os.path.isfile(path):
-        raise FileNotFoundError(
-            f"{path} is missing: models train on caches written by `grurcn "
-            "extract` (or keras_grurcn.data.save_extraction)."
-        )
-    if os.path.getsize(path) > 64 * MAX_CLASS_NAMES:
-        raise ValueError(
-            f"{path} is {os.path.getsize(path)} bytes; refusing to read it."
-        )
+    import tensorflow as tf
+
+    path = f"{os.fspath(cache_dir).rstrip('/')}/{EXTRACTION_FILE}"
+    if not tf.io.gfile.exists(path):
+        raise _not_extracted(path)
+    size = tf.io.gfile.stat(path).length
+    if size > 64 * MAX_CLASS_NAMES:
+        raise ValueError(f"{path} is {size} bytes; refusing to read it.")
     try:
-        with open(path, encoding="utf-8") as file:
-            record = json.load(file)
+        with tf.io.gfile.GFile(path, "rb") as file:
+            record = json.loads(file.read().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ValueError(f"{path} is not valid JSON: {error}.") from None
     class_names = record.get("class_names") if isinstance(record, dict) else ()

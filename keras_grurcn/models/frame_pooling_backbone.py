@@ -3,6 +3,7 @@ import keras
 from keras_grurcn.models.backbone import Backbone
 from keras_grurcn.models.percept_inputs import check_percept_shapes
 from keras_grurcn.models.percept_inputs import percept_inputs
+from keras_grurcn.models.percept_inputs import percept_shapes_config
 from keras_grurcn.models.percept_normalization import (
     percept_normalization as normalize_percepts,
 )
@@ -76,9 +77,7 @@ class FramePoolingBackbone(Backbone):
         config = super().get_config()
         config.update(
             {
-                "percept_shapes": {
-                    level: list(shape) for level, shape in self.percept_shapes.items()
-                },
+                "percept_shapes": percept_shapes_config(self.percept_shapes),
                 "num_frames": self.num_frames,
                 "percept_normalization": self.percept_normalization,
             }

@@ -6,6 +6,7 @@ from keras_grurcn.argument_checks import check_positive_int
 from keras_grurcn.models.backbone import Backbone
 from keras_grurcn.models.frame_pooling_backbone import single_level
 from keras_grurcn.models.percept_inputs import percept_inputs
+from keras_grurcn.models.percept_inputs import percept_shapes_config
 from keras_grurcn.models.percept_normalization import (
     percept_normalization as normalize_percepts,
 )
@@ -91,9 +92,7 @@ class FrameRNNBackbone(Backbone):
         config = super().get_config()
         config.update(
             {
-                "percept_shapes": {
-                    level: list(shape) for level, shape in self.percept_shapes.items()
-                },
+                "percept_shapes": percept_shapes_config(self.percept_shapes),
                 "rnn": self.rnn,
                 "units": self.units,
                 "num_frames": self.num_frames,

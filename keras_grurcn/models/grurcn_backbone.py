@@ -7,6 +7,7 @@ from keras_grurcn.layers.conv_gru2d import ConvGRU2D
 from keras_grurcn.models.backbone import Backbone
 from keras_grurcn.models.percept_inputs import check_percept_shapes
 from keras_grurcn.models.percept_inputs import percept_inputs
+from keras_grurcn.models.percept_inputs import percept_shapes_config
 from keras_grurcn.models.percept_normalization import (
     percept_normalization as normalize_percepts,
 )
@@ -168,9 +169,7 @@ class GRURCNBackbone(Backbone):
         config = super().get_config()
         config.update(
             {
-                "percept_shapes": {
-                    level: list(shape) for level, shape in self.percept_shapes.items()
-                },
+                "percept_shapes": percept_shapes_config(self.percept_shapes),
                 "hidden_maps": dict(self.hidden_maps),
                 "variant": self.variant,
                 "kernel_size": self.kernel_size,

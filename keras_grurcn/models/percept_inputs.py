@@ -46,3 +46,8 @@ def percept_inputs(percept_shapes, num_frames):
         level: keras.Input((num_frames, *shape), name=level)
         for level, shape in percept_shapes.items()
     }
+
+
+def percept_shapes_config(percept_shapes):
+    """`{level: [dims]}`: percept shapes as a backbone's JSON config keeps them."""
+    return {level: list(shape) for level, shape in percept_shapes.items()}

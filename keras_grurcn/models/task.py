@@ -6,6 +6,11 @@ from keras_grurcn.models.backbone import Backbone
 from keras_grurcn.preprocessing.preprocessor import Preprocessor
 from keras_grurcn.preprocessing.video_preprocessor import FRAMES
 from keras_grurcn.saving import preset_io
+from keras_grurcn.saving.nested_parts import deserialize_parts
+from keras_grurcn.saving.nested_parts import serialize_parts
+
+# The parts a task is made of, saved in their own preset files.
+PARTS = ("backbone", "preprocessor")
 
 
 @keras.saving.register_keras_serializable(package="keras_grurcn")
@@ -122,23 +127,11 @@ class Task(keras.Model):
 
     def get_config(self):
         # Not chained to `keras.Model`: tasks are rebuilt from their parts.
-        return {
-            "backbone": keras.saving.serialize_keras_object(self.backbone),
-            "preprocessor": (
-                None
-                if self.preprocessor is None
-                else keras.saving.serialize_keras_object(self.preprocessor)
-            ),
-            "name": self.name,
-        }
+        return {**serialize_parts(self, PARTS), "name": self.name}
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        for key in ("backbone", "preprocessor"):
-            if isinstance(config.get(key), dict):
-                config[key] = keras.saving.deserialize_keras_object(config[key])
-        return cls(**config)
+        return cls(**deserialize_parts(config, PARTS))
 
     @classmethod
     def from_preset(cls, preset, load_weights=True, **kwargs):
@@ -173,11 +166,16 @@ class Task(keras.Model):
         preprocessor = None
         if _has_file(preset, preset_io.PREPROCESSOR_CONFIG_FILE):
             preprocessor = Preprocessor.from_preset(preset, load_weights=load_weights)
+        task_class = preset_io.serialized_class(preset, preset_io.TASK_CONFIG_FILE, cls)
         task = preset_io.load_serialized(
             preset,
             preset_io.TASK_CONFIG_FILE,
             cls,
-            overrides={"backbone": backbone, "preprocessor": preprocessor, **kwargs},
+            overrides={
+                "backbone": backbone,
+                "preprocessor": preprocessor,
+                **task_class.head_overrides(kwargs),
+            },
         )
         new_head = any(key in kwargs for key in task.head_arguments)
         if (
@@ -197,6 +195,11 @@ class Task(keras.Model):
     # `from_preset`, they start a fresh head instead of loading its weights.
     head_arguments = ()
 
+    @classmethod
+    def head_overrides(cls, kwargs):
+        """`from_preset`'s overrides, completed so they replace the saved head."""
+        return dict(kwargs)
+
     def parts(self):
         """The backbone and preprocessor, saved in their own preset files."""
         return [part for part in (self.backbone, self.preprocessor) if part is not None]
@@ -207,7 +210,7 @@ class Task(keras.Model):
             self,
             preset_dir,
             preset_io.TASK_CONFIG_FILE,
-            exclude=("backbone", "preprocessor"),
+            exclude=PARTS,
         )
         preset_io.save_weights(
             self, preset_dir, preset_io.TASK_WEIGHTS_FILE, objects_to_skip=self.parts()

@@ -1,6 +1,8 @@
 import keras
 
 from keras_grurcn.models.backbone import Backbone
+from keras_grurcn.saving.nested_parts import deserialize_parts
+from keras_grurcn.saving.nested_parts import serialize_parts
 
 STREAMS = ("rgb", "flow")
 
@@ -71,19 +73,8 @@ class TwoStreamBackbone(Backbone):
         self.flow = flow
 
     def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                stream: keras.saving.serialize_keras_object(getattr(self, stream))
-                for stream in STREAMS
-            }
-        )
-        return config
+        return {**super().get_config(), **serialize_parts(self, STREAMS)}
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        for stream in STREAMS:
-            if isinstance(config[stream], dict):
-                config[stream] = keras.saving.deserialize_keras_object(config[stream])
-        return cls(**config)
+        return cls(**deserialize_parts(config, STREAMS))

@@ -109,6 +109,17 @@ class VideoClassifier(Task):
 
     head_arguments = ("num_classes", "class_names", "dropout")
 
+    @classmethod
+    def head_overrides(cls, kwargs):
+        # New class names replace the saved number of classes and the other
+        # way round: each follows from the one given.
+        kwargs = dict(kwargs)
+        if "class_names" in kwargs:
+            kwargs.setdefault("num_classes", None)
+        elif "num_classes" in kwargs:
+            kwargs["class_names"] = None
+        return kwargs
+
     def __init__(
         self,
         backbone,

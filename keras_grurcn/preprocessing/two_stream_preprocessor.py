@@ -2,6 +2,8 @@ import keras
 
 from keras_grurcn.preprocessing.preprocessor import Preprocessor
 from keras_grurcn.preprocessing.video_preprocessor import VideoPreprocessor
+from keras_grurcn.saving.nested_parts import deserialize_parts
+from keras_grurcn.saving.nested_parts import serialize_parts
 
 STREAMS = ("rgb", "flow")
 
@@ -104,19 +106,8 @@ class TwoStreamPreprocessor(Preprocessor):
         return outputs
 
     def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                stream: keras.saving.serialize_keras_object(getattr(self, stream))
-                for stream in STREAMS
-            }
-        )
-        return config
+        return {**super().get_config(), **serialize_parts(self, STREAMS)}
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        for stream in STREAMS:
-            if isinstance(config[stream], dict):
-                config[stream] = keras.saving.deserialize_keras_object(config[stream])
-        return cls(**config)
+        return cls(**deserialize_parts(config, STREAMS))

@@ -126,6 +126,12 @@ def registered_class(serialized, path, base):
     return cls
 
 
+def serialized_class(preset_dir, file_name, base):
+    """The registered keras_grurcn class a preset file names, checked."""
+    path = os.path.join(os.fspath(preset_dir), file_name)
+    return registered_class(read_json(preset_dir, file_name), path, base)
+
+
 def load_serialized(preset_dir, file_name, base, overrides=None):
     """Builds the object a preset file describes, in safe mode.
 
@@ -168,9 +174,8 @@ def load_weights(obj, preset_dir, file_name, objects_to_skip=None):
         keras.saving.load_weights(obj, path, **kwargs)
     except (ValueError, KeyError, OSError) as error:
         raise ValueError(
-            f"{path} does not match {type(obj).__name__} {obj.name!r} of "
-            f"{os.path.join(os.fspath(preset_dir), TASK_CONFIG_FILE)!r}'s "
-            f"architecture: {error}"
+            f"{path} does not match the {type(obj).__name__} {obj.name!r} its "
+            f"config describes: {error}"
         ) from None
 
 

@@ -55,7 +55,7 @@ def build_callbacks(config, workdir, strategy):
 
     - `BackupAndRestore` (every epoch): a killed run restarts from the last
       finished epoch, weights and optimizer state included. Each worker of
-      a multi-worker job keeps its own backup.
+      a multi-worker job keeps its own backup (`backup-worker-1`, ...).
     - `ModelCheckpoint` of the best model by `config.monitor` (chief only);
       on a resumed run its threshold is the best value in the CSV history,
       so a worse epoch after the restart does not overwrite it.
@@ -80,8 +80,11 @@ def build_callbacks(config, workdir, strategy):
     chief = is_chief(strategy)
     backup_dir = paths["backup"]
     if not chief:
+        # Beside the chief's backup, not inside it: each worker deletes its
+        # backup when training ends, and the chief's rmtree of a folder
+        # holding another worker's backup races that worker's own rmtree.
         task = strategy.cluster_resolver
-        backup_dir = os.path.join(backup_dir, f"{task.task_type}-{task.task_id}")
+        backup_dir = f"{backup_dir}-{task.task_type}-{task.task_id}"
     if config.monitor == "auto":
         raise ValueError(
             "build_callbacks: resolve TrainingConfig.monitor='auto' for the "

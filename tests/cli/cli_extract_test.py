@@ -1,7 +1,6 @@
 """`grurcn extract`: runners, Beam options, storage dtype, repair of a broken cache."""
 
 import json
-import os
 import shlex
 import sys
 
@@ -13,6 +12,7 @@ from keras_grurcn.cli.percept_extraction import RUNNERS
 from keras_grurcn.data import BEAM_RUNNERS
 from keras_grurcn.data import read_cache_info
 from keras_grurcn.data import write_percept_cache_beam
+from keras_grurcn.models import Task
 from tests.data.percept_cache_helpers import cache_contents
 
 CLIP = ["--frames", "4", "--image-size", "32"]
@@ -118,9 +118,10 @@ def test_extract_with_the_direct_runner_then_train_on_it(videos, tmp_path):
         + ["--epochs", "1", "--batch-size", "4"]
     )
     assert status == 0
-    # The task API's outputs (final_frames.keras, the frames twin, is gone).
-    assert os.path.exists(workdir / "final.keras")
-    assert os.path.isdir(workdir / "preset")
+    # The trained model keeps the cache's preprocessor and class names.
+    assert (workdir / "final.keras").exists()
+    trained = Task.from_preset(str(workdir / "preset"))
+    assert trained.class_names == ["down", "left", "right", "up"]
 
 
 def test_bad_runner_options_are_one_line_errors(videos, tmp_path, capsys):

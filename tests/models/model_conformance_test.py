@@ -258,3 +258,23 @@ def test_mixed_precision_outputs_float32_probabilities(row):
     np.testing.assert_allclose(
         keras.ops.convert_to_numpy(probabilities).sum(-1), 1.0, rtol=1e-3
     )
+
+
+def test_from_preset_with_new_class_names_starts_a_fresh_head(tmp_path):
+    model = build("grurcn")
+    model.save_to_preset(tmp_path / "preset")
+    relabelled = keras_grurcn.models.Task.from_preset(
+        str(tmp_path / "preset"), class_names=["a", "b", "c", "d"]
+    )
+    assert (relabelled.num_classes, relabelled.class_names) == (4, ["a", "b", "c", "d"])
+    frames = example_inputs(relabelled)
+    assert relabelled(frames).shape == (2, 4)
+    # The backbone's trained weights are kept; only the head is new.
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(relabelled.backbone.weights[0]),
+        keras.ops.convert_to_numpy(model.backbone.weights[0]),
+    )
+    counted = keras_grurcn.models.Task.from_preset(
+        str(tmp_path / "preset"), num_classes=5
+    )
+    assert (counted.num_classes, counted.class_names) == (5, None)

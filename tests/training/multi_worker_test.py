@@ -87,6 +87,9 @@ def test_two_workers_on_localhost_end_with_identical_weights(tmp_path):
     # Only the chief writes the shared outputs; worker 1 keeps its own backup.
     assert (workdir / "history.csv").exists()
     assert (workdir / "final.keras").exists()
+    # Each worker deleted its own backup once training ended.
+    assert not (workdir / "backup").exists()
+    assert not (workdir / "backup-worker-1").exists()
 
 
 def _initial_weights():
