@@ -10,20 +10,24 @@ from keras_grurcn.presets import get_preset
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_every_preset_names_a_zoo_model_and_quotes_the_paper(name):
     preset = get_preset(name)
-    assert preset["model"] in keras_grurcn.list_models()
-    flow = {"flow": {"method": "tvl1", "bound": 20.0}}
-    assert preset["extract"] == {
+    # An experiment config's sections (tests/training/experiment_config_test.py
+    # checks each preset against the schema).
+    assert set(preset) <= {"model", "preprocessor", "data", "train", "paper"}
+    assert preset["model"]["name"] in keras_grurcn.list_models()
+    two_stream = preset["model"]["name"] == "two_stream"
+    flow = {"flow_method": "tvl1", "flow_bound": 20.0} if two_stream else {}
+    assert preset["preprocessor"] == {
         "backbone": "vgg16",
         "num_frames": 10,
         "image_size": 224,
-        **(flow if preset["model"] == "two_stream" else {}),
+        **flow,
     }
     assert preset["train"]["batch_size"] == 64  # the paper's mini-batches
     assert preset["paper"]
 
 
 def test_presets_are_copies():
-    get_preset("ucf101_grurcn")["build"]["levels"].append("pool1")
+    get_preset("ucf101_grurcn")["model"]["levels"].append("pool1")
     assert PAPER_LEVELS == ["pool2", "pool3", "pool4", "pool5", "fc7"]
 
 

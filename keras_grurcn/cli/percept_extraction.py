@@ -1,6 +1,6 @@
 """`grurcn extract`'s cache writing: runner choice, resuming, the repair command.
 
-`commands.run_extract` says how to build the cache's `VideoPreprocessor`;
+`extract_command.run_extract` says how to build the cache's `VideoPreprocessor`;
 this module decides whether a cache folder's saved preprocessor is reused (a
 resumed or repaired cache must be extracted by the same weights, also when
 they are random), saves it with the class names before the first shard (so

@@ -31,7 +31,9 @@ def sample_frame_indices(
           segments spanning the whole video (the paper's "K equally spaced
           segments" and the usual test-time protocol). `stride` is ignored.
           The same formula as the models' `VideoPreprocessor`
-          (`keras_grurcn.preprocessing.uniform_frame_indices`).
+          (`keras_grurcn.preprocessing.uniform_frame_indices`); with
+          `num_clips` > 1, `num_clips` such clips, clip `i` taking the frame
+          at `(i + 0.5) / num_clips` of each segment.
         - `"random"`: `num_frames` frames `stride` apart starting at a random
           frame (training-time temporal crop). Without `rng` the clip is the
           centred one, which is what evaluation uses.
@@ -50,14 +52,14 @@ def sample_frame_indices(
         num_frames: frames per clip.
         sampling: `"uniform"`, `"random"` or `"multi_clip"`.
         stride: frame step within a `"random"` or `"multi_clip"` clip.
-        num_clips: clips per video for `"multi_clip"`.
+        num_clips: clips per video for `"multi_clip"` (and `"uniform"`).
         rng: a `np.random.Generator` for `"random"`; `None` takes the
             centred clip.
         short_video: `"loop"` or `"pad"`.
 
     Returns:
         int64 indices, `[num_frames]`, or `[num_clips, num_frames]` for
-        `"multi_clip"`.
+        `"multi_clip"` (and `"uniform"` with `num_clips` > 1).
 
     Examples:
 
@@ -82,7 +84,11 @@ def sample_frame_indices(
         )
     if sampling == "uniform":
         indices = uniform_frame_indices(
-            num_available, num_frames, short_video=short_video, xp=np
+            num_available,
+            num_frames,
+            num_clips=num_clips,
+            short_video=short_video,
+            xp=np,
         )
         return indices.astype(np.int64)
     steps = np.arange(num_frames, dtype=np.int64)

@@ -23,6 +23,7 @@ from keras_grurcn.models.model_registry import build_model
 from keras_grurcn.models.model_registry import build_preset
 from keras_grurcn.models.model_registry import describe_models
 from keras_grurcn.models.model_registry import list_models
+from keras_grurcn.models.model_registry import model_arguments
 from keras_grurcn.models.model_registry import model_task
 from keras_grurcn.models.model_registry import register_model
 from keras_grurcn.models.stream_fusion import StreamFusion
@@ -58,6 +59,7 @@ __all__ = [
     "describe_models",
     "list_models",
     "load_task",
+    "model_arguments",
     "model_task",
     "register_model",
 ]

@@ -251,11 +251,10 @@ class VideoPreprocessor(Preprocessor):
 
     @classmethod
     def from_builtin_preset(cls, preset, **kwargs):
-        extract = preset["extract"]
+        # A preset is an experiment config: the CNN, frames and size in its
+        # `preprocessor` section, the levels the model reads in `model`.
         arguments = {
-            "backbone": extract["backbone"],
-            "levels": preset["build"].get("levels"),
-            "num_frames": extract["num_frames"],
-            "image_size": extract["image_size"],
+            **preset["preprocessor"],
+            "levels": preset["model"].get("levels"),
         }
         return cls(**{**arguments, **kwargs})

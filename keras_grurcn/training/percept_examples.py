@@ -1,7 +1,9 @@
 """A percept cache as the unbatched examples `train_and_evaluate` takes."""
 
 
-def percept_examples(cache_dir, levels=None, read_batch_size=64):
+def percept_examples(
+    cache_dir, levels=None, read_batch_size=64, *, shuffle=False, seed=None
+):
     """A function returning the cache's `(percepts, label)` examples, unbatched.
 
     `train_and_evaluate` batches per replica itself and needs the number
@@ -13,6 +15,10 @@ def percept_examples(cache_dir, levels=None, read_batch_size=64):
         cache_dir: a complete percept cache.
         levels: the levels to read (default: all).
         read_batch_size: records parsed at a time.
+        shuffle: read the shards in a new order every epoch (the same on
+            every worker: seeded); `train_and_evaluate`'s buffer mixes the
+            clips.
+        seed: the shard order's seed.
 
     Returns:
         A function without arguments returning the `tf.data.Dataset` (built
@@ -39,7 +45,14 @@ def percept_examples(cache_dir, levels=None, read_batch_size=64):
 
         clips = read_cache_info(cache_dir)["num_examples"]
         return (
-            percept_dataset(cache_dir, read_batch_size, levels=levels)
+            percept_dataset(
+                cache_dir,
+                read_batch_size,
+                levels=levels,
+                shuffle=shuffle,
+                shuffle_buffer=1,
+                seed=seed,
+            )
             .unbatch()
             .apply(tf.data.experimental.assert_cardinality(clips))
         )

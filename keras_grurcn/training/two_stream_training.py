@@ -174,7 +174,15 @@ def _stream_arguments(build):
 
 
 def train_two_stream(
-    config, workdir, rgb_caches, flow_caches, *, build=None, flow_weights=None
+    config,
+    workdir,
+    rgb_caches,
+    flow_caches,
+    *,
+    build=None,
+    flow_weights=None,
+    extra_callbacks=(),
+    evaluation_protocol=None,
 ):
     """Trains the paper's RGB + Flow GRU-RCN on an RGB and a flow percept cache.
 
@@ -205,6 +213,9 @@ def train_two_stream(
             `class_names`/`num_classes`; the class names default to the
             caches'). A `flow_weight` fixes the weight instead of choosing it.
         flow_weights: the candidate weights (default 0, 0.05, ..., 1).
+        extra_callbacks: more Keras callbacks for each stream's `fit`.
+        evaluation_protocol: how the validation caches view each video,
+            written to `metrics.json` as `"protocol"` (and each stream's).
 
     Returns:
         `(task, metrics)`: the `TwoStreamVideoClassifier` and the dict of
@@ -271,8 +282,15 @@ def train_two_stream(
             config,
             os.path.join(workdir, stream),
             model_fn(stream, train),
-            percept_examples(train),
-            percept_examples(val),
+            percept_examples(
+                train,
+                read_batch_size=config.batch_size,
+                shuffle=config.shuffle_buffer_size > 0,
+                seed=config.seed,
+            ),
+            percept_examples(val, read_batch_size=config.batch_size),
+            extra_callbacks=extra_callbacks,
+            evaluation_protocol=evaluation_protocol,
         )
     report = late_fusion_report(
         streams["rgb"], streams["flow"], rgb_caches[1], flow_caches[1], candidates
@@ -282,6 +300,8 @@ def train_two_stream(
     )
     task.compile()
     metrics = {**report, "streams": stream_metrics}
+    if evaluation_protocol is not None:
+        metrics["protocol"] = evaluation_protocol
     os.makedirs(workdir, exist_ok=True)
     task.save(os.path.join(workdir, "final.keras"))
     task.save_to_preset(os.path.join(workdir, "preset"))

@@ -60,6 +60,13 @@ def test_videos_to_two_caches_to_training_to_a_served_prediction(tmp_path, capsy
     ]
     assert main(swapped) == 2
     assert "--modality rgb" in capsys.readouterr().err
+    # The resolved experiment shows both pairs of caches and the flow images.
+    pairs = ["--data-dir", str(tmp_path / "rgb"), "--flow-data-dir"]
+    pairs.append(str(tmp_path / "flow"))
+    assert main(["train", "--model", "two_stream", *pairs, "--dry-run"]) == 0
+    resolved = capsys.readouterr().out
+    assert "flow_method: farneback" in resolved and "flow_bound: 4.0" in resolved
+    assert f"flow_val_cache: {tmp_path / 'flow' / 'test'}" in resolved
     workdir = tmp_path / "run"
     status = main(
         [
@@ -109,6 +116,19 @@ def test_videos_to_two_caches_to_training_to_a_served_prediction(tmp_path, capsy
         answers[model] = row
     # The SavedModel and the preset answer alike: same flow, same weights.
     assert len(set(answers.values())) == 1, answers
+    # A bad file and a one-frame video (no flow) are named; the rest answered.
+    bad = tmp_path / "bad.mp4"
+    bad.write_bytes(b"not a video")
+    still = data.write_video(tmp_path / "still.mp4", np.zeros((1, 32, 32, 3), "uint8"))
+    for model in (export_dir, preset):
+        argv = ["predict", "--model", model, "--json", video, str(bad), str(still)]
+        assert main(argv) == 1
+        captured = capsys.readouterr()
+        lines = [json.loads(line) for line in captured.out.splitlines()]
+        assert [line["video"] for line in lines] == [video, str(bad), str(still)]
+        assert len(lines[0]["predictions"]) == 3
+        assert "error" in lines[1] and "optical flow" in lines[2]["error"]
+        assert "bad.mp4" in captured.err and "still.mp4" in captured.err
     # In process, the served probabilities are the task's.
     task = keras_grurcn.models.Task.from_preset(preset)
     frames = data.read_video(video)
@@ -136,3 +156,10 @@ def test_two_stream_training_needs_both_kinds_of_cache(tmp_path, capsys):
         ]
         assert main([*argv, *extra]) == 2
         assert "--flow-data-dir" in capsys.readouterr().err
+
+
+def test_the_two_stream_preset_is_an_experiment_reading_tvl1_flow(capsys):
+    assert main(["train", "--preset", "ucf101_two_stream", "--dry-run"]) == 0
+    resolved = capsys.readouterr().out
+    assert "name: two_stream" in resolved and "encoder: bidirectional" in resolved
+    assert "flow_method: tvl1" in resolved and "flow_bound: 20.0" in resolved

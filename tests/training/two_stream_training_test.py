@@ -6,14 +6,19 @@ import os
 import keras
 import numpy as np
 import pytest
+import yaml
 
 from keras_grurcn import data
 from keras_grurcn.models import Task
 from keras_grurcn.models import TwoStreamVideoClassifier
 from keras_grurcn.preprocessing import VideoPreprocessor
+from keras_grurcn.training import ConfigError
+from keras_grurcn.training import ExperimentConfig
 from keras_grurcn.training import TrainingConfig
 from keras_grurcn.training import choose_flow_weight
+from keras_grurcn.training import train_experiment
 from keras_grurcn.training import train_two_stream
+from keras_grurcn.training.train_experiment import resolve_caches
 from keras_grurcn.training.two_stream_training import check_stream_caches
 
 CLASSES = list(data.MOTION_CLASSES)
@@ -152,3 +157,88 @@ def test_streams_must_be_an_rgb_and_a_flow_cache_of_the_same_videos(caches):
         train_two_stream(config, "unused", pair, flow, build={"num_frames": 8})
     with pytest.raises(ValueError, match="unknown argument.*units"):
         train_two_stream(config, "unused", pair, flow, build={"units": 8})
+
+
+def _experiment(caches, *overrides, preset=None, rgb="rgb", flow="flow"):
+    root = os.path.dirname(os.path.dirname(caches["rgb", "train"]))
+    model = [] if preset else ["model.name=two_stream"]
+    return ExperimentConfig.resolve(
+        preset=preset,
+        overrides=[
+            *model,
+            f"data.data_dir={os.path.join(root, rgb)}",
+            f"data.flow_data_dir={os.path.join(root, flow)}",
+            *overrides,
+        ],
+    )
+
+
+def test_an_experiment_resolves_the_flow_caches_and_their_flow_images(caches):
+    resolved, class_names = resolve_caches(_experiment(caches))
+    assert class_names == CLASSES
+    assert (resolved.data.flow_train_cache, resolved.data.flow_val_cache) == (
+        caches["flow", "train"],
+        caches["flow", "val"],
+    )
+    assert (resolved.preprocessor.flow_method, resolved.preprocessor.flow_bound) == (
+        "farneback",
+        4.0,
+    )
+    assert "flow_train_cache: " + caches["flow", "train"] in resolved.to_yaml()
+    # The paper's preset expects TV-L1 flow: these caches hold Farneback's.
+    paper = _experiment(
+        caches,
+        "preprocessor.num_frames=null",
+        "preprocessor.image_size=null",
+        "model.num_classes=null",
+        preset="ucf101_two_stream",
+    )
+    with pytest.raises(ConfigError, match="preprocessor.flow_method.*tvl1"):
+        resolve_caches(paper)
+    with pytest.raises(ValueError, match="--modality rgb"):
+        resolve_caches(_experiment(caches, rgb="flow", flow="rgb"))
+
+
+def test_flow_settings_are_for_the_two_stream_model_only(caches):
+    with pytest.raises(ConfigError, match="--flow-data-dir"):
+        _experiment(caches, "model.name=grurcn")
+    with pytest.raises(ConfigError, match="preprocessor.flow_method"):
+        ExperimentConfig.resolve(
+            overrides=["model.name=grurcn", "preprocessor.flow_method=tvl1"]
+        )
+    with pytest.raises(ConfigError, match="preprocessor.flow_method"):
+        ExperimentConfig.resolve(
+            overrides=["model.name=two_stream", "preprocessor.flow_method=sift"]
+        )
+    with pytest.raises(ConfigError, match="model.flow_weight"):
+        ExperimentConfig.resolve(
+            overrides=["model.name=two_stream", "model.flow_weight=heavy"]
+        )
+    with pytest.raises(ConfigError, match="data.flow_data_dir"):
+        resolve_caches(
+            ExperimentConfig.resolve(
+                overrides=["model.name=two_stream", "data.data_dir=unused"]
+            )
+        )
+
+
+def test_train_experiment_trains_the_two_streams_over_a_grid(caches, tmp_path):
+    experiment = _experiment(
+        caches,
+        "model.hidden_maps=2",
+        "model.flow_weight=[0.25, 0.75]",
+        "train.strategy=default",
+        "train.epochs=1",
+        "train.batch_size=4",
+        "train.verbose=0",
+    )
+    task, metrics = train_experiment(experiment, str(tmp_path))
+    assert isinstance(task, TwoStreamVideoClassifier)
+    assert [row["flow_weight"] for row in metrics["grid"]] == [0.25, 0.75]
+    assert task.flow_weight == pytest.approx(metrics["flow_weight"])
+    assert metrics["protocol"]["clips"] == 1
+    saved = ExperimentConfig.from_tree(
+        yaml.safe_load((tmp_path / "experiment.yaml").read_text())
+    )
+    assert saved.preprocessor.flow_method == "farneback"
+    assert saved.model["flow_weight"] == [0.25, 0.75]
