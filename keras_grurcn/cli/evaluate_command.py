@@ -76,7 +76,17 @@ def add_parser(commands, formatter):
 
 
 def run_evaluate(args):
+    from keras_grurcn.models import TwoStreamVideoClassifier
+
     model = load_task(args.model)
+    if isinstance(model, TwoStreamVideoClassifier):
+        raise CommandError(
+            f"--model {args.model} is a two-stream model: it reads an RGB and a "
+            "flow cache at once; `grurcn train --model two_stream` writes its "
+            "per-stream and fused accuracy to WORKDIR/metrics.json, and each "
+            "stream (WORKDIR/rgb/preset, WORKDIR/flow/preset) evaluates on its "
+            "own cache or videos."
+        )
     if args.videos:
         return _evaluate_views(model, args)
     if args.clips is not None or args.crops is not None:
@@ -113,16 +123,12 @@ def run_evaluate(args):
 
 def _evaluate_views(model, args):
     from keras_grurcn import data
-    from keras_grurcn.models import TwoStreamVideoClassifier
     from keras_grurcn.models import VideoClassifier
     from keras_grurcn.training import evaluate_multi_clip
     from keras_grurcn.training import video_views
 
-    if (
-        not isinstance(model, VideoClassifier)
-        or isinstance(model, TwoStreamVideoClassifier)
-        or model.preprocessor is None
-    ):
+    # (Two-stream models are refused by run_evaluate.)
+    if not isinstance(model, VideoClassifier) or model.preprocessor is None:
         raise CommandError(
             f"--model {args.model}: --videos evaluation takes a single-stream "
             f"classifier that reads frames; this is a {type(model).__name__}."

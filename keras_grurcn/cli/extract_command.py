@@ -2,6 +2,7 @@
 
 from keras_grurcn.cli.argument_types import add_video_arguments
 from keras_grurcn.cli.argument_types import none_or_text
+from keras_grurcn.cli.argument_types import positive_float
 from keras_grurcn.cli.argument_types import positive_int
 from keras_grurcn.cli.command_error import CommandError
 from keras_grurcn.cli.percept_extraction import RUNNERS
@@ -30,6 +31,27 @@ def add_parser(commands, formatter):
         "--frames", type=positive_int, default=10, help="frames per clip"
     )
     extract.add_argument("--image-size", type=positive_int, default=224)
+    extract.add_argument(
+        "--modality",
+        choices=("rgb", "flow"),
+        default="rgb",
+        help="percepts of the frames, or of optical-flow images (a two-stream "
+        "model's flow stream: one per sampled frame, the flow to the next frame)",
+    )
+    extract.add_argument(
+        "--flow-method",
+        choices=("auto", "farneback", "tvl1"),
+        default="auto",
+        help="with --modality flow: auto is TV-L1 where OpenCV's contrib "
+        "modules are installed, Farneback otherwise",
+    )
+    extract.add_argument(
+        "--flow-bound",
+        type=positive_float,
+        default=20.0,
+        help="with --modality flow: displacement (pixels at --image-size) "
+        "mapped to the ends of 0..255",
+    )
     extract.add_argument("--batch-size", type=positive_int, default=8)
     extract.add_argument(
         "--examples-per-shard", type=positive_int, default=256, help="clips per shard"
@@ -60,6 +82,7 @@ def add_parser(commands, formatter):
 
 def run_extract(args):
     from keras_grurcn.cli.percept_extraction import extract
+    from keras_grurcn.cli.percept_extraction import input_modality
     from keras_grurcn.preprocessing import VideoPreprocessor
 
     entries, class_names = video_entries(
@@ -76,13 +99,14 @@ def run_extract(args):
 
     def build_preprocessor():
         # Saved with the cache: models trained on it are built around it
-        # (same CNN weights, sampling and resizing).
+        # (same CNN weights, sampling and resizing, modality).
         return VideoPreprocessor(
             args.backbone,
             levels=args.levels.split(",") if args.levels else None,
             backbone_weights=args.backbone_weights,
             num_frames=args.frames,
             image_size=args.image_size,
+            **input_modality(args),
             name="preprocessor",
         )
 
@@ -92,4 +116,11 @@ def run_extract(args):
         if info["num_failures"]
         else ""
     )
-    print(f"Cached percepts of {info['num_examples']} clips in {args.out}{failed}")
+    kind = (
+        f"{info['flow']['method']} optical-flow images of "
+        if info["modality"] == "flow"
+        else ""
+    )
+    print(
+        f"Cached percepts of {kind}{info['num_examples']} clips in {args.out}{failed}"
+    )

@@ -6,6 +6,7 @@ from keras_grurcn.cli.frame_streams import frame_stream_starter
 from keras_grurcn.cli.model_files import is_saved_model
 from keras_grurcn.cli.model_files import load_task
 from keras_grurcn.cli.model_files import names_in_class_order
+from keras_grurcn.cli.video_answers import UnanswerableVideo
 from keras_grurcn.cli.video_answers import answer_videos
 from keras_grurcn.cli.video_stream_answers import stream_videos
 
@@ -48,22 +49,59 @@ def add_parsers(commands, formatter):
 
 
 def _classifier(path):
-    """A function from uint8 frames to `(probabilities, labels)` of one video."""
+    """A function from one video's uint8 frames to `(probabilities, labels)`.
+
+    A two-stream model also gets the video's flow images, made by the
+    package's flow function with the settings its flow percepts were
+    cached with (recorded in the preset, or in the SavedModel's
+    `flow_image_options` signature).
+    """
     if is_saved_model(path):
         import tensorflow as tf
 
-        signature = tf.saved_model.load(path).signatures["serving_default"]
+        from keras_grurcn.export.serving_signatures import saved_flow_image_options
+
+        loaded = tf.saved_model.load(path)
+        signature = loaded.signatures["serving_default"]
+        flow_options = saved_flow_image_options(loaded)
 
         def served(frames):
-            outputs = signature(frames=tf.constant(frames))
+            if flow_options is None:
+                outputs = signature(frames=tf.constant(frames[None]))
+            else:
+                flow = _flow_images(frames, flow_options)
+                outputs = signature(
+                    rgb=tf.constant(frames[None]), flow=tf.constant(flow[None])
+                )
             probabilities = outputs["probabilities"].numpy()[0]
             return probabilities, names_in_class_order(
                 probabilities, outputs["labels"].numpy()[0]
             )
 
         return served
+    from keras_grurcn.models import TwoStreamVideoClassifier
+
     model = load_task(path)
-    return lambda frames: (model.predict(frames, verbose=0)[0], model.labels)
+
+    def predicted(frames):
+        inputs = frames[None]
+        if isinstance(model, TwoStreamVideoClassifier):
+            flow = _flow_images(frames, model.preprocessor.flow.flow_image_options)
+            inputs = {"rgb": frames[None], "flow": flow[None]}
+        return model.predict(inputs, verbose=0)[0], model.labels
+
+    return predicted
+
+
+def _flow_images(frames, options):
+    from keras_grurcn import data
+
+    if len(frames) < 2:
+        raise UnanswerableVideo(
+            f"{len(frames)} frame: a two-stream model needs two or more for "
+            "optical flow."
+        )
+    return data.video_flow_images(frames, **options)
 
 
 def run_predict(args):
@@ -74,7 +112,7 @@ def run_predict(args):
     classify = _classifier(args.model)
 
     def answer(frames):
-        probabilities, names = classify(frames[None])
+        probabilities, names = classify(frames)
         best = probabilities.argsort()[::-1][: args.top]
         return {
             "predictions": [

@@ -13,6 +13,7 @@ _SHORTCUTS = {
     "data_dir": "data.data_dir",
     "train_cache": "data.train_cache",
     "val_cache": "data.val_cache",
+    "flow_data_dir": "data.flow_data_dir",
     "epochs": "train.epochs",
     "batch_size": "train.batch_size",
     "learning_rate": "train.learning_rate",
@@ -58,6 +59,12 @@ def add_parser(commands, formatter):
         "--data-dir",
         default=None,
         help="folder with the caches train/ and val/ (or test/)",
+    )
+    train.add_argument(
+        "--flow-data-dir",
+        default=None,
+        help="--model two_stream: folder with the flow caches train/ and val/ "
+        "(or test/) of the same videos (grurcn extract --modality flow)",
     )
     train.add_argument("--train-cache", default=None, help="percept cache for training")
     train.add_argument("--val-cache", default=None, help="percept cache for validation")
@@ -105,9 +112,33 @@ def run_train(args):
     if not args.workdir:
         raise CommandError("--workdir is required (unless --dry-run).")
     _, metrics = train_experiment(experiment, args.workdir)
+    if "fused_accuracy" in metrics:
+        _print_two_stream_metrics(metrics, args.workdir)
+        return 0
     print_table(("metric", "value"), [(k, f"{v:.4f}") for k, v in metrics.items()])
     print(f"Checkpoints and logs in {args.workdir} (experiment.yaml: the settings)")
     print(
         "Model (frames or percepts in) for `grurcn evaluate`, `export`, `predict`: "
         f"{os.path.join(args.workdir, 'preset')}"
+    )
+
+
+def _print_two_stream_metrics(metrics, workdir):
+    streams = [
+        (f"{name} stream", f"{metrics[f'{name}_accuracy']:.4f}")
+        for name in ("rgb", "flow")
+    ]
+    fused = (
+        f"fused (flow weight {metrics['flow_weight']:g})",
+        f"{metrics['fused_accuracy']:.4f}",
+    )
+    print_table(("validation videos", "top-1"), [*streams, fused])
+    print(
+        f"Streams in {os.path.join(workdir, 'rgb')} and "
+        f"{os.path.join(workdir, 'flow')}; metrics.json and experiment.yaml in "
+        f"{workdir}"
+    )
+    print(
+        "Model (RGB frames and flow images, or both caches' percepts, in) for "
+        f"`grurcn export`, `predict`: {os.path.join(workdir, 'preset')}"
     )

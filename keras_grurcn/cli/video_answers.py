@@ -12,13 +12,19 @@ import sys
 from keras_grurcn.cli.reporting import print_table
 
 
+class UnanswerableVideo(ValueError):
+    """A video that decoded but that the model cannot take (the reason says
+    why, e.g. one frame, no optical flow): reported like an unreadable one."""
+
+
 def answer_videos(args, answer, column):
     """Decodes each of `args.videos`, answers it, and prints the answers.
 
     Args:
         args: the parsed arguments (`videos`, `json`, `command`).
         answer: a function from one video's uint8 frames `(T, H, W, 3)` to a
-            JSON-serializable dict (e.g. `{"caption": ...}`).
+            JSON-serializable dict (e.g. `{"caption": ...}`); it raises
+            `UnanswerableVideo` for a video the model cannot take.
         column: `(header, function from an answer to its table cell)`, for
             the plain-text table.
 
@@ -30,14 +36,19 @@ def answer_videos(args, answer, column):
     rows, failures = [], 0
     for video in args.videos:
         try:
-            frames = data.read_video(video)
-        except data.VideoDecodeError as error:
+            result = answer(data.read_video(video))
+        except (data.VideoDecodeError, UnanswerableVideo) as error:
             failures += 1
-            print(f"grurcn {args.command}: {error}", file=sys.stderr, flush=True)
+            reason = getattr(error, "reason", str(error))
+            message = (
+                error
+                if isinstance(error, data.VideoDecodeError)
+                else f"{video}: {reason}"
+            )
+            print(f"grurcn {args.command}: {message}", file=sys.stderr, flush=True)
             if args.json:
-                print_json_record({"video": video, "error": error.reason})
+                print_json_record({"video": video, "error": reason})
             continue
-        result = answer(frames)
         if args.json:
             # One line per video as soon as it is answered: a long batch
             # can be followed (and piped into jq) while it runs.

@@ -5,6 +5,7 @@ import os
 
 import numpy as np
 
+from keras_grurcn.data.frame_sampling import flow_pair_indices
 from keras_grurcn.data.frame_sampling import sample_frame_indices
 from keras_grurcn.data.video_decode_error import VideoDecodeError
 from keras_grurcn.data.video_writer import _import_av
@@ -153,6 +154,7 @@ def read_video(
     rng=None,
     short_video="loop",
     short_side=None,
+    frame_pairs=False,
     max_frames=DEFAULT_MAX_FRAMES,
     max_pixels=DEFAULT_MAX_PIXELS,
     max_bytes=DEFAULT_MAX_BYTES,
@@ -174,6 +176,9 @@ def read_video(
             `sample_frame_indices`.
         short_side: resize so that the shorter side has this many pixels,
             keeping the aspect ratio; `None` keeps the decoded size.
+        frame_pairs: decode each sampled frame with the one after it
+            (`flow_pair_indices`), the pairs optical flow is computed
+            between; needs `num_frames` and a video of 2 frames or more.
         max_frames: refuse files announcing more frames than this.
         max_pixels: refuse frames larger than this many pixels.
         max_bytes: refuse files whose decoded frames (the returned array)
@@ -182,7 +187,8 @@ def read_video(
 
     Returns:
         uint8 `[T, H, W, 3]` in 0..255, or `[num_clips, T, H, W, 3]` for
-        `sampling="multi_clip"`.
+        `sampling="multi_clip"`; with `frame_pairs`, a pair axis before `H`
+        (`[T, 2, H, W, 3]`).
 
     Raises:
         VideoDecodeError: the file is missing, not a video, has no video
@@ -200,6 +206,8 @@ def read_video(
     """
     av = _import_av()
     path = str(path)
+    if frame_pairs and num_frames is None:
+        raise ValueError("read_video: `frame_pairs` needs `num_frames`.")
     container = _open(path)
     with container:
         stream = container.streams.video[0]
@@ -229,6 +237,12 @@ def read_video(
                 rng=rng,
                 short_video=short_video,
             )
+            if frame_pairs:
+                if expected < 2:
+                    raise VideoDecodeError(
+                        path, "optical flow needs at least 2 frames; it has 1."
+                    )
+                indices = flow_pair_indices(indices, expected)
             wanted = set(indices.ravel().tolist())
             last_wanted = max(wanted)
         size = _resized_size(height, width, short_side)

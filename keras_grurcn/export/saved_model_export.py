@@ -32,8 +32,13 @@ def export_saved_model(
       state by name -> `probabilities`, `labels` and the new states): the
       video classified frame by frame (`keras_grurcn.models.ClassifierStream`).
     - `TwoStreamVideoClassifier`: `serving_default` takes `rgb` (uint8
-      frames) and `flow` (uint8 flow images from
-      `keras_grurcn.data.compute_optical_flow` + `flow_to_image`).
+      frames, as `frames` above) and `flow` (uint8 flow images: OpenCV's
+      flow cannot run in the graph, so the client makes them from the
+      decoded frames with `keras_grurcn.data.video_flow_images`, the
+      function the flow percept cache was made with), and returns the
+      same; `flow_image_options` takes nothing and returns that
+      function's arguments (`method`, `bound`, `num_frames`, 0 for every
+      frame, `image_size`), so a client needs only the SavedModel.
     - `VideoCaptioner`: `serving_default` takes `frames` and returns
       `caption` (string per video), `beams`, `scores` and `attention`.
 

@@ -31,6 +31,7 @@ from keras_grurcn.models.model_registry import register_model
 from keras_grurcn.models.stream_fusion import StreamFusion
 from keras_grurcn.models.task import Task
 from keras_grurcn.models.task_loading import load_task
+from keras_grurcn.models.two_stream import build_stream_classifier
 from keras_grurcn.models.two_stream import build_two_stream
 from keras_grurcn.models.two_stream_backbone import TwoStreamBackbone
 from keras_grurcn.models.two_stream_video_classifier import TwoStreamVideoClassifier
@@ -56,6 +57,7 @@ __all__ = [
     "build_grurcn_stacked",
     "build_model",
     "build_preset",
+    "build_stream_classifier",
     "build_two_stream",
     "describe_models",
     "list_models",

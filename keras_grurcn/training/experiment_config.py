@@ -20,6 +20,8 @@ from keras_grurcn.training.config_overrides import typed_value
 from keras_grurcn.training.training_config import TrainingConfig
 
 SECTIONS = ("model", "preprocessor", "data", "train", "paper")
+# The zoo's RGB + optical-flow model: trained on two caches (`train_two_stream`).
+TWO_STREAM = "two_stream"
 # build_model arguments the model section does not take: the training
 # cache decides the preprocessor and the class names, the Keras `name` is
 # the zoo name's, and a captioner's length is `data.max_caption_length`.
@@ -33,6 +35,11 @@ _NOT_IN_THE_MODEL_SECTION = (
     "image_size",
     "name",
     "caption_length",
+    # The two-stream model's flow stream: its flow cache decides them.
+    "flow_backbone_weights",
+    "num_flow_frames",
+    "flow_method",
+    "flow_bound",
 )
 
 
@@ -48,11 +55,17 @@ class PreprocessorSection:
         backbone: the CNN (`keras_grurcn.percepts.list_backbones()`).
         num_frames: frames per clip.
         image_size: the frames' size, `224` or `[height, width]`.
+        flow_method: the two-stream model's flow images (`grurcn extract
+            --modality flow --flow-method`): `farneback` or `tvl1`,
+            checked against the flow cache.
+        flow_bound: their bound (`--flow-bound`), checked likewise.
     """
 
     backbone: str | None = None
     num_frames: int | None = None
     image_size: int | list | None = None
+    flow_method: str | None = None
+    flow_bound: float | None = None
 
     def validate(self):
         if self.num_frames is not None and self.num_frames < 1:
@@ -60,7 +73,25 @@ class PreprocessorSection:
                 f"preprocessor.num_frames: expected an integer >= 1; got "
                 f"{self.num_frames}."
             )
+        if self.flow_method not in (None, "farneback", "tvl1"):
+            raise ConfigError(
+                "preprocessor.flow_method: expected farneback, tvl1 or null; got "
+                f"{self.flow_method!r}."
+            )
+        if self.flow_bound is not None and not self.flow_bound > 0:
+            raise ConfigError(
+                "preprocessor.flow_bound: expected a positive number or null; got "
+                f"{self.flow_bound}."
+            )
         return self
+
+    def flow_settings(self):
+        """`{"flow_method", "flow_bound"}` that are set."""
+        return {
+            key: getattr(self, key)
+            for key in ("flow_method", "flow_bound")
+            if getattr(self, key) is not None
+        }
 
     def image_size_pair(self):
         size = self.image_size
@@ -80,6 +111,13 @@ class DataSection:
             `test/`), as `grurcn extract --out` wrote them.
         train_cache: the training cache (instead of `data_dir`).
         val_cache: the validation cache (instead of `data_dir`).
+        flow_data_dir: the two-stream model: a folder holding the flow
+            caches `train/` and `val/` (or `test/`) of the same videos
+            (`grurcn extract --modality flow`).
+        flow_train_cache: the flow training cache (instead of
+            `flow_data_dir`).
+        flow_val_cache: the flow validation cache (instead of
+            `flow_data_dir`).
         max_caption_length: captioners: the longest caption in tokens,
             `<bos>` and `<eos>` included (Yao et al.: 30).
         vocabulary_min_count: captioners: the fewest times a word must
@@ -89,6 +127,9 @@ class DataSection:
     data_dir: str | None = None
     train_cache: str | None = None
     val_cache: str | None = None
+    flow_data_dir: str | None = None
+    flow_train_cache: str | None = None
+    flow_val_cache: str | None = None
     max_caption_length: int = 30
     vocabulary_min_count: int = 1
 
@@ -107,28 +148,42 @@ class DataSection:
 
     def cache_pair(self):
         """`(train cache, validation cache)`; raises naming what is missing."""
-        if self.data_dir:
-            train = os.path.join(self.data_dir, "train")
-            val = next(
-                (
-                    os.path.join(self.data_dir, name)
-                    for name in ("val", "test")
-                    if os.path.isdir(os.path.join(self.data_dir, name))
-                ),
-                None,
-            )
-            if not os.path.isdir(train) or val is None:
-                raise ConfigError(
-                    f"--data-dir (data.data_dir) {self.data_dir!r} must hold the "
-                    "caches train/ and val/ (or test/)."
-                )
-            return train, val
-        if not (self.train_cache and self.val_cache):
+        return _cache_pair(self.data_dir, self.train_cache, self.val_cache, "")
+
+    def flow_cache_pair(self):
+        """The flow caches' `(train, validation)`; raises naming what is missing."""
+        return _cache_pair(
+            self.flow_data_dir, self.flow_train_cache, self.flow_val_cache, "flow_"
+        )
+
+    def has_flow_caches(self):
+        return any((self.flow_data_dir, self.flow_train_cache, self.flow_val_cache))
+
+
+def _cache_pair(data_dir, train_cache, val_cache, prefix):
+    flag = prefix.replace("_", "-")
+    if data_dir:
+        train = os.path.join(data_dir, "train")
+        val = next(
+            (
+                os.path.join(data_dir, name)
+                for name in ("val", "test")
+                if os.path.isdir(os.path.join(data_dir, name))
+            ),
+            None,
+        )
+        if not os.path.isdir(train) or val is None:
             raise ConfigError(
-                "give --data-dir (data.data_dir), or both --train-cache and "
-                "--val-cache (data.train_cache, data.val_cache)."
+                f"--{flag}data-dir (data.{prefix}data_dir) {data_dir!r} must hold "
+                "the caches train/ and val/ (or test/)."
             )
-        return self.train_cache, self.val_cache
+        return train, val
+    if not (train_cache and val_cache):
+        raise ConfigError(
+            f"give --{flag}data-dir (data.{prefix}data_dir), or both "
+            f"data.{prefix}train_cache and data.{prefix}val_cache."
+        )
+    return train_cache, val_cache
 
 
 @dataclasses.dataclass
@@ -145,10 +200,13 @@ class ExperimentConfig:
       `num_classes` for classifiers (checked against the cache's classes)
       and the model's own `build_model` arguments
       (`keras_grurcn.models.model_arguments(name)`: `levels`,
-      `hidden_maps`, `dropout`, ...);
+      `hidden_maps`, `dropout`, ...; `two_stream`'s `flow_weight` is the
+      late fusion's weight, a list of weights to choose it from on the
+      validation videos, or null for the grid 0, 0.05, ..., 1);
     - `preprocessor`: `PreprocessorSection`, the extraction the model
       expects;
-    - `data`: `DataSection`, the caches;
+    - `data`: `DataSection`, the caches (and the two-stream model's flow
+      caches);
     - `train`: `TrainingConfig` (optimizer, learning-rate schedule,
       epochs, batch size, shuffling, strategy, ...);
     - `paper`: free text (the presets quote the paper's numbers).
@@ -234,6 +292,19 @@ class ExperimentConfig:
         """Raises a `ConfigError` naming the first invalid key."""
         self.preprocessor.validate()
         self.data.validate()
+        if self.model_name != TWO_STREAM:
+            if self.data.has_flow_caches():
+                raise ConfigError(
+                    "data.flow_data_dir (--flow-data-dir): flow caches are for the "
+                    f"two-stream model (model.name={TWO_STREAM}), not "
+                    f"{self.model_name}."
+                )
+            if self.preprocessor.flow_settings():
+                raise ConfigError(
+                    "preprocessor.flow_method, preprocessor.flow_bound: flow images "
+                    f"are for the two-stream model (model.name={TWO_STREAM}), not "
+                    f"{self.model_name}."
+                )
         try:
             self.train.validate()
         except ValueError as error:
@@ -250,10 +321,18 @@ class ExperimentConfig:
 
     def to_tree(self):
         """The experiment as a tree of plain values (what `to_yaml` writes)."""
+        preprocessor = dataclasses.asdict(self.preprocessor)
+        data = dataclasses.asdict(self.data)
+        if self.model_name != TWO_STREAM:
+            # The flow keys are the two-stream model's; other runs omit them.
+            for key in ("flow_method", "flow_bound"):
+                preprocessor.pop(key)
+            for key in ("flow_data_dir", "flow_train_cache", "flow_val_cache"):
+                data.pop(key)
         return {
             "model": dict(self.model),
-            "preprocessor": dataclasses.asdict(self.preprocessor),
-            "data": dataclasses.asdict(self.data),
+            "preprocessor": preprocessor,
+            "data": data,
             "train": self.train.to_dict(),
             "paper": self.paper,
         }
@@ -311,6 +390,10 @@ def _argument_type(argument, default):
 
     if argument == "num_classes":
         return int | None
+    if argument == "flow_weight":
+        # The two-stream model: a weight, the grid to choose it from on the
+        # validation videos, or null (the default grid).
+        return float | list | None
     if isinstance(default, bool):
         return bool
     if isinstance(default, int):

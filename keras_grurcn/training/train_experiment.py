@@ -5,6 +5,7 @@ import functools
 import os
 
 from keras_grurcn.training.config_overrides import ConfigError
+from keras_grurcn.training.experiment_config import TWO_STREAM
 from keras_grurcn.training.experiment_config import PreprocessorSection
 from keras_grurcn.training.multi_view_clips import cache_view_protocol
 from keras_grurcn.training.train_and_evaluate import train_and_evaluate
@@ -17,7 +18,10 @@ def resolve_caches(experiment):
 
     The caches' paths (from `data.data_dir`), the preprocessor the training
     cache was extracted with (a `preprocessor` value that differs is an
-    error naming the key), and the class count.
+    error naming the key), and the class count. For the two-stream model,
+    also the flow caches' paths (`data.flow_data_dir`), checked to be flow
+    caches of the same videos (`check_stream_caches`), and the flow images
+    they hold (`preprocessor.flow_method`, `flow_bound`).
 
     Args:
         experiment: an `ExperimentConfig`.
@@ -34,6 +38,9 @@ def resolve_caches(experiment):
     from keras_grurcn.data.cache_extraction import read_cache_class_names
     from keras_grurcn.data.cache_extraction import read_cache_preprocessor_config
 
+    two_stream = experiment.model_name == TWO_STREAM
+    # The flow caches first: a two-stream run without them is told so.
+    flow_caches = experiment.data.flow_cache_pair() if two_stream else (None, None)
     train_cache, val_cache = experiment.data.cache_pair()
     class_names = read_cache_class_names(train_cache)
     saved = read_cache_preprocessor_config(train_cache)
@@ -41,9 +48,10 @@ def resolve_caches(experiment):
         backbone=saved.get("backbone"),
         num_frames=saved.get("num_frames"),
         image_size=list(saved["image_size"]) if saved.get("image_size") else None,
+        **(_flow_settings(train_cache, val_cache, *flow_caches) if two_stream else {}),
     )
     wanted = experiment.preprocessor
-    for key in ("backbone", "num_frames", "image_size"):
+    for key in ("backbone", "num_frames", "image_size", "flow_method", "flow_bound"):
         expected, found = getattr(wanted, key), getattr(actual, key)
         if key == "image_size":
             expected = wanted.image_size_pair()
@@ -64,10 +72,23 @@ def resolve_caches(experiment):
         experiment,
         preprocessor=actual,
         data=dataclasses.replace(
-            experiment.data, train_cache=train_cache, val_cache=val_cache
+            experiment.data,
+            train_cache=train_cache,
+            val_cache=val_cache,
+            flow_train_cache=flow_caches[0],
+            flow_val_cache=flow_caches[1],
         ),
     )
     return resolved, class_names
+
+
+def _flow_settings(train_cache, val_cache, flow_train_cache, flow_val_cache):
+    """The flow images the flow caches hold, once both pairs are checked."""
+    from keras_grurcn.training.two_stream_training import check_stream_caches
+
+    flow = check_stream_caches(train_cache, flow_train_cache)[1]["flow"]
+    check_stream_caches(val_cache, flow_val_cache)
+    return {"flow_method": flow["method"], "flow_bound": flow["bound"]}
 
 
 def train_experiment(experiment, workdir, *, extra_callbacks=()):
@@ -81,7 +102,11 @@ def train_experiment(experiment, workdir, *, extra_callbacks=()):
     `WORKDIR/experiment.yaml` receives the resolved experiment (see
     `resolve_caches`) before training starts; the rest of the workdir is
     `train_and_evaluate`'s, its `metrics.json` with the view protocol of
-    the validation scores (the cache's one view per video).
+    the validation scores (the cache's one view per video). The two-stream
+    model (`model.name: two_stream`) is trained by `train_two_stream` on
+    the RGB and the flow caches: each stream apart, the flow weight chosen
+    on validation (`model.flow_weight`: a weight, a grid, or null for the
+    default grid).
 
     Args:
         experiment: an `ExperimentConfig`.
@@ -118,6 +143,7 @@ def train_experiment(experiment, workdir, *, extra_callbacks=()):
     from keras_grurcn import data
     from keras_grurcn import models
     from keras_grurcn.training.caption_pairs import caption_training_pairs
+    from keras_grurcn.training.percept_examples import percept_examples
 
     # Nothing here may start TensorFlow before `train_and_evaluate` creates
     # the strategy (multi-worker training needs that order): the model, the
@@ -126,6 +152,13 @@ def train_experiment(experiment, workdir, *, extra_callbacks=()):
     experiment.save(os.path.join(workdir, EXPERIMENT_FILE))
     config = experiment.train
     name = experiment.model_name
+    # The validation scores are of the cache's one view per video;
+    # `grurcn evaluate --videos` scores clips x crops.
+    protocol = cache_view_protocol(experiment.preprocessor.num_frames)
+    if name == TWO_STREAM:
+        return _train_two_stream(
+            experiment, workdir, class_names, protocol, extra_callbacks
+        )
     train_cache, val_cache = experiment.data.train_cache, experiment.data.val_cache
     captioning = models.model_task(name) == "captioning"
     build = experiment.build_arguments()
@@ -165,8 +198,6 @@ def train_experiment(experiment, workdir, *, extra_callbacks=()):
     shuffle_shards = config.shuffle_buffer_size > 0
 
     def examples(cache, shuffle):
-        import tensorflow as tf
-
         if captioning:
             return lambda: caption_training_pairs(
                 cache,
@@ -175,19 +206,8 @@ def train_experiment(experiment, workdir, *, extra_callbacks=()):
                 shuffle=shuffle,
                 seed=config.seed,
             )
-        # train_and_evaluate batches per replica itself; the clip count
-        # (lost by unbatch) lets it size epochs.
-        clips = data.read_cache_info(cache)["num_examples"]
-        return lambda: (
-            data.percept_dataset(
-                cache,
-                config.batch_size,
-                shuffle=shuffle,
-                shuffle_buffer=1,
-                seed=config.seed,
-            )
-            .unbatch()
-            .apply(tf.data.experimental.assert_cardinality(clips))
+        return percept_examples(
+            cache, read_batch_size=config.batch_size, shuffle=shuffle, seed=config.seed
         )
 
     return train_and_evaluate(
@@ -197,7 +217,28 @@ def train_experiment(experiment, workdir, *, extra_callbacks=()):
         examples(train_cache, shuffle=shuffle_shards),
         examples(val_cache, shuffle=False),
         extra_callbacks=extra_callbacks,
-        # The validation scores are of the cache's one view per video;
-        # `grurcn evaluate --videos` scores clips x crops.
-        evaluation_protocol=cache_view_protocol(experiment.preprocessor.num_frames),
+        evaluation_protocol=protocol,
+    )
+
+
+def _train_two_stream(experiment, workdir, class_names, protocol, extra_callbacks):
+    from keras_grurcn.training.two_stream_training import train_two_stream
+
+    build = experiment.build_arguments()
+    if class_names:
+        build["class_names"] = class_names
+        build.pop("num_classes", None)
+    flow_weights = None
+    if isinstance(build.get("flow_weight"), list):
+        flow_weights = build.pop("flow_weight")  # A grid to choose from.
+    data = experiment.data
+    return train_two_stream(
+        experiment.train,
+        workdir,
+        (data.train_cache, data.val_cache),
+        (data.flow_train_cache, data.flow_val_cache),
+        build=build,
+        flow_weights=flow_weights,
+        extra_callbacks=extra_callbacks,
+        evaluation_protocol=protocol,
     )
