@@ -13,7 +13,7 @@ VENV ?= .venv
 
 PIP_INSTALL = -m pip install --quiet --disable-pip-version-check
 DEMO_EXTRAS = cpu,video,plots
-TEST_EXTRAS = cpu,video,plots,captions,beam,test
+TEST_EXTRAS = cpu,video,plots,captions,beam,export,test
 # An installed environment is stale once one of these is newer than it.
 INSTALL_INPUTS = setup.cfg pyproject.toml .ci/constraints.txt
 

@@ -23,6 +23,9 @@ working differently.
   `keras.config.enable_unsafe_deserialization()`; Keras has no public
   equivalent (`deserialize_keras_object(safe_mode=True)` yields to that
   global switch). Used by `keras_grurcn.saving`.
+- `nested_layers(layer)`: `Layer._flatten_layers`, every layer a layer
+  tracks, including the copies `Bidirectional` makes, which the public
+  `Model.layers` (direct children only) does not reach.
 - `TestCase` (tests only, imported on first use): `keras.src.testing.TestCase`
   with `run_layer_test`, the harness Keras runs on its own layers.
 """
@@ -56,6 +59,14 @@ except ImportError as error:  # pragma: no cover - depends on the Keras release
     raise _missing("keras.src.saving.serialization_lib.SafeModeScope") from error
 
 
+def nested_layers(layer):
+    """Every layer inside `layer` (models, wrappers' inner layers), once each.
+
+    Checked against Keras 3.15.1 (`Layer._flatten_layers`, see above).
+    """
+    return list(layer._flatten_layers(include_self=False, recursive=True))
+
+
 def __getattr__(name):
     # The test harness imports pytest and absl: only load it when asked.
     if name == "TestCase":
@@ -67,4 +78,10 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["CHECKED_KERAS_VERSION", "DropoutRNNCell", "SafeModeScope", "rnn"]
+__all__ = [
+    "CHECKED_KERAS_VERSION",
+    "DropoutRNNCell",
+    "SafeModeScope",
+    "nested_layers",
+    "rnn",
+]

@@ -85,6 +85,29 @@ def test_data_pipeline_benchmark_reports_its_ratios(tmp_path):
     assert all(ratio > 0 for ratio in result["ratios"].values())
 
 
+def test_litert_streaming_benchmark_reports_its_ratios(tmp_path):
+    stdout, result = run_benchmark(
+        "litert_streaming.py",
+        tmp_path / "litert.json",
+        *("--backbone", "vgg16", "--levels", "pool1", "--image-size", "32"),
+        *("--num-classes", "3", "--rounds", "1", "--frames", "2"),
+    )
+    assert result["workload"]["threads"] == 1
+    assert set(result["best_ms_per_frame"]) == {
+        "litert_stream",
+        "litert_cnn",
+        "savedmodel_stream",
+    }
+    assert set(result["ratios"]) == {
+        "litert_stream_over_litert_cnn",
+        "savedmodel_stream_over_litert_stream",
+        "litert_stream_over_movinet_a0_stream_published",
+    }
+    for name, ratio in result["ratios"].items():
+        assert ratio > 0 and name in stdout
+    assert len(result["load_average"]) == 3
+
+
 def test_percept_extraction_benchmark_reports_cost_and_ratio(tmp_path):
     _, result = run_benchmark(
         "percept_extraction.py",

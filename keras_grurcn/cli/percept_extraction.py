@@ -1,6 +1,6 @@
 """`grurcn extract`'s cache writing: runner choice, resuming, the repair command.
 
-`commands.run_extract` says how to build the cache's `VideoPreprocessor`;
+`extract_command.run_extract` says how to build the cache's `VideoPreprocessor`;
 this module decides whether a cache folder's saved preprocessor is reused (a
 resumed or repaired cache must be extracted by the same weights, also when
 they are random), saves it with the class names before the first shard (so
@@ -25,6 +25,9 @@ _COMMAND_ARGUMENTS = (
     "backbone_weights",
     "frames",
     "image_size",
+    "modality",
+    "flow_method",
+    "flow_bound",
     "batch_size",
     "examples_per_shard",
     "percept_dtype",
@@ -37,6 +40,8 @@ def extract_command(args):
     words = ["grurcn", "extract"]
     for name in _COMMAND_ARGUMENTS:
         value = getattr(args, name, None)
+        if name.startswith("flow_") and getattr(args, "modality", "rgb") != "flow":
+            continue
         if name == "backbone_weights" and value is None:
             value = "none"  # Random weights: the parser's word for None.
         if value is None:
@@ -47,6 +52,23 @@ def extract_command(args):
     for option in getattr(args, "beam_option", None) or ():
         words += ["--beam-option", option]
     return shlex.join(words)
+
+
+def input_modality(args):
+    """`{"modality", "flow_method", "flow_bound"}` of the cache `args` ask for.
+
+    `--flow-method auto` is resolved here to the method installed, so the
+    cache, its preprocessor and a resumed run record the same one.
+    """
+    if getattr(args, "modality", "rgb") != "flow":
+        return {"modality": "rgb", "flow_method": None, "flow_bound": None}
+    from keras_grurcn.data import resolve_flow_method
+
+    try:
+        method = resolve_flow_method(args.flow_method)
+    except ImportError as error:
+        raise CommandError(f"--flow-method {args.flow_method}: {error}") from None
+    return {"modality": "flow", "flow_method": method, "flow_bound": args.flow_bound}
 
 
 def _requested(args):
@@ -64,6 +86,7 @@ def _requested(args):
         "backbone_weights": args.backbone_weights,
         "image_size": [args.image_size, args.image_size],
         "num_frames": args.frames,
+        **input_modality(args),
     }
 
 
@@ -119,6 +142,7 @@ def extract(args, entries, build_preprocessor, class_names):
     common = dict(
         num_frames=args.frames,
         image_size=args.image_size,
+        **input_modality(args),
         batch_size=args.batch_size,
         examples_per_shard=args.examples_per_shard,
         percept_dtype=args.percept_dtype,

@@ -174,3 +174,28 @@ def load_cache_preprocessor(cache_dir):
     return load_preprocessor_preset(
         f"{os.fspath(cache_dir).rstrip('/')}/{PREPROCESSOR_DIR}"
     )
+
+
+def read_cache_preprocessor_config(cache_dir):
+    """The config of the preprocessor a cache was extracted with, unbuilt.
+
+    Its `backbone`, `levels`, `num_frames` and `image_size`, read from
+    `preprocessor/preprocessor.json` without building the CNN or reading
+    its weights (what `grurcn train --dry-run` checks an experiment
+    against).
+
+    Raises:
+        FileNotFoundError: naming the missing file.
+        ValueError: naming the file when it is not a preprocessor config.
+    """
+    from keras_grurcn.saving import preset_io
+
+    folder = os.path.join(os.fspath(cache_dir), PREPROCESSOR_DIR)
+    serialized = preset_io.read_json(folder, preset_io.PREPROCESSOR_CONFIG_FILE)
+    config = serialized.get("config")
+    if not isinstance(config, dict):
+        raise ValueError(
+            f"{os.path.join(folder, preset_io.PREPROCESSOR_CONFIG_FILE)}: expected "
+            "a preprocessor config (an object with a 'config' entry)."
+        )
+    return config

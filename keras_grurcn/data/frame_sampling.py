@@ -31,7 +31,9 @@ def sample_frame_indices(
           segments spanning the whole video (the paper's "K equally spaced
           segments" and the usual test-time protocol). `stride` is ignored.
           The same formula as the models' `VideoPreprocessor`
-          (`keras_grurcn.preprocessing.uniform_frame_indices`).
+          (`keras_grurcn.preprocessing.uniform_frame_indices`); with
+          `num_clips` > 1, `num_clips` such clips, clip `i` taking the frame
+          at `(i + 0.5) / num_clips` of each segment.
         - `"random"`: `num_frames` frames `stride` apart starting at a random
           frame (training-time temporal crop). Without `rng` the clip is the
           centred one, which is what evaluation uses.
@@ -50,14 +52,14 @@ def sample_frame_indices(
         num_frames: frames per clip.
         sampling: `"uniform"`, `"random"` or `"multi_clip"`.
         stride: frame step within a `"random"` or `"multi_clip"` clip.
-        num_clips: clips per video for `"multi_clip"`.
+        num_clips: clips per video for `"multi_clip"` (and `"uniform"`).
         rng: a `np.random.Generator` for `"random"`; `None` takes the
             centred clip.
         short_video: `"loop"` or `"pad"`.
 
     Returns:
         int64 indices, `[num_frames]`, or `[num_clips, num_frames]` for
-        `"multi_clip"`.
+        `"multi_clip"` (and `"uniform"` with `num_clips` > 1).
 
     Examples:
 
@@ -82,7 +84,11 @@ def sample_frame_indices(
         )
     if sampling == "uniform":
         indices = uniform_frame_indices(
-            num_available, num_frames, short_video=short_video, xp=np
+            num_available,
+            num_frames,
+            num_clips=num_clips,
+            short_video=short_video,
+            xp=np,
         )
         return indices.astype(np.int64)
     steps = np.arange(num_frames, dtype=np.int64)
@@ -97,3 +103,36 @@ def sample_frame_indices(
     starts = np.round(np.linspace(0, last_start, num_clips)).astype(np.int64)
     clips = starts[:, None] + steps[None, :] * stride
     return _fit_short(clips, num_available, short_video)
+
+
+def flow_pair_indices(indices, num_available):
+    """The frame pairs whose optical flow stands for each sampled frame.
+
+    A clip of T sampled frames gets T flow images, one per frame: the flow
+    from frame `i` to the next frame of the video, `i + 1` (the last frame
+    of the video, which has no next one, takes the flow into it, from
+    `i - 1`). The flow stream then sees the clip's own moments and has the
+    RGB stream's clip length, and each flow is over one frame interval,
+    as the two-stream literature computes it, not over the seconds between
+    sampled frames.
+
+    Args:
+        indices: integer frame indices `[...]` (e.g. `sample_frame_indices`).
+        num_available: the video's number of frames, `>= 2`.
+
+    Returns:
+        int64 `[..., 2]`: `(from, to)` per index.
+
+    Examples:
+
+    ```python
+    flow_pair_indices(np.array([0, 5, 9]), 10)
+    # array([[0, 1], [5, 6], [8, 9]])
+    ```
+    """
+    if num_available < 2:
+        raise ValueError(
+            f"optical flow needs at least 2 frames; the video has {num_available}."
+        )
+    first = np.minimum(np.asarray(indices, np.int64), num_available - 2)
+    return np.stack([first, first + 1], axis=-1)

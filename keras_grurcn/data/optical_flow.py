@@ -1,24 +1,34 @@
-"""Dense optical flow with OpenCV, encoded as images and cached as videos.
+"""Dense optical flow with OpenCV, encoded as images a CNN takes.
 
 Two-stream models feed flow to an ImageNet CNN as images: the horizontal
 and vertical components, clipped to `[-bound, bound]` and rescaled to
-0..255, plus the flow magnitude as a third channel. The cache stores these
-images losslessly (FFV1 in `.mkv`), so a flow stream is read back through
-the same `video_dataset` pipeline as the RGB stream.
+0..255, plus the flow magnitude as a third channel (`flow_to_image`). A
+clip of T sampled frames gives T flow images, each the flow from a sampled
+frame to the next frame of the video (`flow_pair_indices`), computed at the
+model's image size (`flow_images`). The percept cache (`video_dataset(...,
+modality="flow")`), `grurcn predict` and SavedModel clients
+(`video_flow_images`) all make them with these functions.
 """
 
-import logging
-import os
-
+import keras
 import numpy as np
 
-from keras_grurcn.data.video_decode_error import VideoDecodeError
-from keras_grurcn.data.video_entry import VideoEntry
-from keras_grurcn.data.video_reader import read_video
-from keras_grurcn.data.video_writer import write_video
+from keras_grurcn.data.frame_sampling import flow_pair_indices
+from keras_grurcn.data.frame_sampling import sample_frame_indices
+from keras_grurcn.preprocessing.frame_resizing import frame_resizer
+from keras_grurcn.preprocessing.input_modality import DEFAULT_FLOW_BOUND
+from keras_grurcn.preprocessing.input_modality import FLOW_METHODS
+from keras_grurcn.preprocessing.input_modality import check_input_modality
 
-logger = logging.getLogger("keras_grurcn.data")
-FLOW_METHODS = ("farneback", "tvl1")
+# `flow_method="auto"`: TV-L1 where OpenCV's contrib modules are installed
+# (the two-stream literature's method), Farneback otherwise.
+AUTO = "auto"
+# What a flow cache records about its images, for people and for checks.
+FLOW_ENCODING = (
+    "x, y clipped to [-bound, bound] and magnitude clipped to [0, bound], "
+    "each mapped linearly to 0..255 (flow_to_image)"
+)
+FLOW_PAIRS = "each sampled frame to the next frame of the video (flow_pair_indices)"
 
 
 def _import_cv2():
@@ -64,6 +74,22 @@ def _flow_function(method):
         tvl1 = cv2.optflow.DualTVL1OpticalFlow_create()
         return lambda previous, current: tvl1.calc(previous, current, None)
     raise ValueError(f"method must be one of {FLOW_METHODS}, got {method!r}.")
+
+
+def resolve_flow_method(method=AUTO):
+    """The flow method to use: `"auto"` is `"tvl1"` if available, else `"farneback"`.
+
+    Examples:
+
+    ```python
+    keras_grurcn.data.resolve_flow_method("auto")  # 'farneback' without contrib
+    ```
+    """
+    if method == AUTO:
+        return "tvl1" if tvl1_available() else "farneback"
+    check_input_modality("flow", method)  # An unknown one, named `flow_method`.
+    _flow_function(method)  # TV-L1 without OpenCV's contrib modules.
+    return method
 
 
 def compute_optical_flow(frames, *, method="farneback"):
@@ -132,82 +158,117 @@ def flow_to_image(flow, *, bound=20.0):
     return np.round(image).astype(np.uint8)
 
 
-def _output_path(entry, source_root, output_dir):
-    relative = os.path.relpath(entry.path, source_root)
-    return os.path.join(output_dir, os.path.splitext(relative)[0] + ".mkv")
-
-
-def write_flow_videos(
-    entries,
-    output_dir,
-    *,
-    method="farneback",
-    bound=20.0,
-    short_side=None,
-    on_error="skip",
-    progress=True,
-):
-    """Compute, encode and cache the optical flow of every video.
-
-    Each video is decoded whole, its flow between consecutive frames encoded
-    by `flow_to_image` and written losslessly to `output_dir` as an FFV1
-    `.mkv` with one frame fewer, mirroring the source folders. Existing
-    outputs are kept, so an interrupted run resumes where it stopped (files
-    are written under a temporary name and renamed when complete).
-
-    Args:
-        entries: a list of `VideoEntry`.
-        output_dir: cache folder.
-        method: `"farneback"` or `"tvl1"` (see `compute_optical_flow`).
-        bound: see `flow_to_image`.
-        short_side: resize before computing flow (flow is costly at full
-            resolution; 256 is the two-stream convention).
-        on_error: `"skip"` (log and leave out) or `"raise"` for videos that
-            fail to decode.
-        progress: show a tqdm progress bar.
-
-    Returns:
-        A list of `VideoEntry` pointing at the flow videos, with the same
-        labels, captions and ids, ready for `video_dataset`.
+def flow_record(method, bound):
+    """What a flow percept cache records: method, bound, encoding, frame pairs.
 
     Examples:
 
     ```python
-    entries = keras_grurcn.data.write_motion_videos("/tmp/flow_src", 2, num_frames=4)
-    flow_entries = keras_grurcn.data.write_flow_videos(
-        entries, "/tmp/flow", progress=False
-    )
+    keras_grurcn.data.flow_record("farneback", 20.0)["bound"]  # 20.0
     ```
     """
-    if on_error not in ("skip", "raise"):
-        raise ValueError(f"on_error must be 'skip' or 'raise', got {on_error!r}.")
-    _flow_function(method)  # Fail early on a bad or unavailable method.
-    from tqdm.auto import tqdm
+    _, method, bound = check_input_modality("flow", method, bound)
+    return {
+        "method": method,
+        "bound": bound,
+        "encoding": FLOW_ENCODING,
+        "frame_pairs": FLOW_PAIRS,
+    }
 
-    entries = list(entries)
-    if not entries:
-        raise ValueError("write_flow_videos: `entries` is empty.")
-    source_root = os.path.commonpath([os.path.dirname(e.path) for e in entries])
-    flow_entries = []
-    for entry in tqdm(entries, desc="optical flow", disable=not progress):
-        output = _output_path(entry, source_root, str(output_dir))
-        if not os.path.isfile(output):
-            try:
-                frames = read_video(entry.path, short_side=short_side)
-                if len(frames) < 2:
-                    raise VideoDecodeError(entry.path, "flow needs >= 2 frames.")
-            except VideoDecodeError as error:
-                if on_error == "raise":
-                    raise
-                logger.warning("Skipped video in write_flow_videos: %s", error)
-                continue
-            images = flow_to_image(
-                compute_optical_flow(frames, method=method), bound=bound
-            )
-            partial = output[: -len(".mkv")] + ".partial.mkv"
-            write_video(partial, images)
-            os.replace(partial, output)
-        flow_entries.append(
-            VideoEntry(output, entry.label, entry.captions, entry.video_id)
+
+def flow_images(frame_pairs, *, method="farneback", bound=DEFAULT_FLOW_BOUND):
+    """Flow images of frame pairs: the one step from frames to a flow input.
+
+    For each pair `(a, b)` of uint8 RGB frames, the dense optical flow from
+    `a` to `b` (`compute_optical_flow`) encoded by `flow_to_image`. The
+    percept cache's decoding (`video_dataset(..., modality="flow")`) and
+    `video_flow_images` (clients, `grurcn predict`) both call it.
+
+    Args:
+        frame_pairs: uint8 `[..., 2, H, W, 3]`.
+        method: `"farneback"` or `"tvl1"`.
+        bound: see `flow_to_image`.
+
+    Returns:
+        uint8 `[..., H, W, 3]`.
+
+    Examples:
+
+    ```python
+    frames, _ = keras_grurcn.data.make_motion_clips(1, num_frames=2)
+    keras_grurcn.data.flow_images(frames[0][None]).shape  # (1, 32, 32, 3)
+    ```
+    """
+    frame_pairs = np.asarray(frame_pairs)
+    if frame_pairs.ndim < 5 or frame_pairs.shape[-4] != 2 or frame_pairs.shape[-1] != 3:
+        raise ValueError(
+            "flow_images: expected frame pairs [..., 2, H, W, 3], got shape "
+            f"{frame_pairs.shape}."
         )
-    return flow_entries
+    pairs = frame_pairs.reshape((-1, *frame_pairs.shape[-4:]))
+    flows = [compute_optical_flow(pair, method=method)[0] for pair in pairs]
+    images = flow_to_image(np.stack(flows), bound=bound)
+    return images.reshape(frame_pairs.shape[:-4] + images.shape[1:])
+
+
+def video_flow_images(
+    frames, *, num_frames, image_size, method="farneback", bound=DEFAULT_FLOW_BOUND
+):
+    """The flow input of a two-stream model, from the decoded frames of a video.
+
+    Exactly what the flow percept cache holds for that video (the same
+    sampling, resizing and encoding as `video_dataset(...,
+    modality="flow")`): `num_frames` frames sampled uniformly (the RGB
+    stream's frames), each paired with the next frame of the video
+    (`flow_pair_indices`), resized to `image_size` as the models resize
+    frames (`keras_grurcn.preprocessing.frame_resizer`), then `flow_images`.
+    OpenCV's flow cannot run in a SavedModel, so clients call this before a
+    request; a two-stream task's `preprocessor.flow.flow_image_options`
+    holds the arguments.
+
+    Args:
+        frames: uint8 RGB `[N, H, W, 3]`, every frame of the video (`N >= 2`),
+            e.g. `read_video(path)`.
+        num_frames: flow images to make (the flow stream's clip length), or
+            `None` for one per frame.
+        image_size: int or `(height, width)`: the flow stream's image size.
+        method: `"farneback"` or `"tvl1"`.
+        bound: see `flow_to_image`.
+
+    Returns:
+        uint8 `[num_frames, height, width, 3]`.
+
+    Examples:
+
+    ```python
+    frames, _ = keras_grurcn.data.make_motion_clips(1, num_frames=8)
+    flow = keras_grurcn.data.video_flow_images(
+        frames[0], num_frames=4, image_size=32
+    )
+    flow.shape  # (4, 32, 32, 3)
+    ```
+    """
+    _, method, bound = check_input_modality("flow", method, bound)
+    frames = np.asarray(frames)
+    if frames.ndim != 4 or frames.shape[-1] != 3 or frames.shape[0] < 2:
+        raise ValueError(
+            "video_flow_images: expected the video's frames [N, H, W, 3] with "
+            f"N >= 2, got shape {frames.shape}."
+        )
+    if isinstance(image_size, int):
+        image_size = (image_size, image_size)
+    count = len(frames)
+    indices = (
+        np.arange(count)
+        if num_frames is None
+        else sample_frame_indices(count, num_frames)
+    )
+    pairs = frames[flow_pair_indices(indices, count)]
+    resized = frame_resizer(tuple(image_size))(pairs.reshape((-1, *frames.shape[1:])))
+    resized = keras.ops.convert_to_numpy(resized)
+    pixels = np.clip(np.round(resized), 0, 255).astype(np.uint8)
+    return flow_images(
+        pixels.reshape((*pairs.shape[:2], *pixels.shape[1:])),
+        method=method,
+        bound=bound,
+    )

@@ -17,6 +17,7 @@ from keras_grurcn.data.percept_cache_plan import prepare_plan
 from keras_grurcn.data.percept_cache_shards import resolve_verify
 from keras_grurcn.data.percept_cache_shards import write_bytes
 from keras_grurcn.data.percept_cache_sources import VideoSource
+from keras_grurcn.data.percept_cache_writer import cache_inputs
 
 logger = logging.getLogger("keras_grurcn.data")
 
@@ -110,6 +111,9 @@ def write_percept_cache_beam(
     num_frames=10,
     image_size=224,
     sampling="uniform",
+    modality="rgb",
+    flow_method=None,
+    flow_bound=None,
     batch_size=8,
     examples_per_shard=256,
     percept_dtype="float16",
@@ -145,6 +149,9 @@ def write_percept_cache_beam(
         pipeline_options: `"KEY=VALUE"` Beam options, see
             `beam_pipeline_options`.
         num_frames, image_size, sampling: clip decoding (`video_dataset`).
+        modality, flow_method, flow_bound: RGB frames or optical-flow
+            images, as in `write_percept_cache` (the flow is computed on
+            the workers, while decoding).
         batch_size: clips per extractor call on a worker.
         examples_per_shard: clips per shard (and per unit of work).
         percept_dtype, calibration_clips, verify, command: as in
@@ -174,8 +181,13 @@ def write_percept_cache_beam(
     options = beam_pipeline_options(runner, pipeline_options)
     verify = resolve_verify(verify, output_dir)
     output_dir = str(output_dir)
+    inputs = cache_inputs(modality, flow_method, flow_bound)
     video_options = dict(
-        num_frames=num_frames, image_size=image_size, sampling=sampling, on_error="skip"
+        num_frames=num_frames,
+        image_size=image_size,
+        sampling=sampling,
+        on_error="skip",
+        **inputs["video_options"],
     )
     source = VideoSource(videos, batch_size, video_options, None)
     plan = prepare_plan(
@@ -188,6 +200,8 @@ def write_percept_cache_beam(
         calibrate=lambda: source.calibrate(
             transforms.load_extractor(preprocessor_dir), calibration_clips
         ),
+        modality=modality,
+        flow=inputs["flow"],
     )
     count = num_shards(source.total, examples_per_shard)
     pending = pending_shards(output_dir, plan, count, verify)

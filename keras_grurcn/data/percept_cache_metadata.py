@@ -12,6 +12,9 @@ import math
 import re
 
 from keras_grurcn.data.percept_cache_storage import PERCEPT_DTYPES
+from keras_grurcn.preprocessing.input_modality import FLOW_METHODS
+from keras_grurcn.preprocessing.input_modality import MAX_FLOW_BOUND
+from keras_grurcn.preprocessing.input_modality import MODALITIES
 
 # Far above any real cache (Kinetics-400 at 256 clips per shard: ~1,200
 # shards, ~150 kB of cache_info.json) and far below what would hurt.
@@ -147,6 +150,32 @@ class _Checker:
                 )
         return levels
 
+    def modality(self, content):
+        """`modality` and `flow`: what the percepts were computed from.
+
+        Caches written before flow caches existed lack both: RGB frames.
+        """
+        modality = self.choice(content.get("modality", "rgb"), "modality", MODALITIES)
+        flow = content.get("flow")
+        if modality == "rgb":
+            if flow is not None:
+                self.fail("flow must be null for an RGB cache.")
+            return
+        self.fields(flow, ("method", "bound"), "flow")
+        self.choice(flow["method"], "flow.method", FLOW_METHODS)
+        bound = flow["bound"]
+        if (
+            isinstance(bound, bool)
+            or not isinstance(bound, (int, float))
+            or not 0 < bound <= MAX_FLOW_BOUND
+        ):
+            self.fail(
+                f"flow.bound must be a number in (0, {MAX_FLOW_BOUND:g}]; "
+                f"got {bound!r:.80}."
+            )
+        for key in ("encoding", "frame_pairs"):
+            self.text(flow.get(key), f"flow.{key}", optional=True)
+
     def quantization(self, content, levels):
         dtype = self.choice(content["dtype"], "dtype", PERCEPT_DTYPES)
         quantization = content.get("quantization")
@@ -190,6 +219,8 @@ def check_cache_info(info, path, shard_name):
     )
     levels = check.levels(info["levels"])
     check.quantization(info, levels)
+    check.modality(info)
+    check.text(info.get("inputs_fingerprint"), "inputs_fingerprint", optional=True)
     per_shard = check.integer(info["examples_per_shard"], "examples_per_shard", 1)
     check.integer(info["num_captions"], "num_captions", high=MAX_EXAMPLES * 1000)
     check.integer(info.get("num_failures", 0), "num_failures")
@@ -226,6 +257,7 @@ def check_plan(plan, path):
     check.integer(plan["num_inputs"], "num_inputs", optional=True)
     levels = check.levels(plan["levels"], optional=True)
     check.quantization(plan, levels)
+    check.modality(plan)
     check.text(plan.get("inputs_fingerprint"), "inputs_fingerprint", optional=True)
     check.text(plan.get("command"), "command", optional=True)
     return plan

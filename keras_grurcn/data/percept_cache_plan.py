@@ -49,6 +49,8 @@ def prepare_plan(
     fingerprint=None,
     command=None,
     calibrate=None,
+    modality="rgb",
+    flow=None,
 ):
     """The run's plan: the one in `progress.json` if resuming, else a new one.
 
@@ -61,6 +63,8 @@ def prepare_plan(
         command: the command that reruns this extraction, quoted in errors.
         calibrate: for uint8, a function returning `(levels, quantization)`;
             called only when no earlier run recorded them.
+        modality: what was decoded: `"rgb"` frames or `"flow"` images.
+        flow: for flow, `flow_record(method, bound)`.
 
     Returns:
         The plan dict (as written to `progress.json`).
@@ -73,7 +77,15 @@ def prepare_plan(
     path = cache_path(output_dir, PROGRESS)
     if tf.io.gfile.exists(path):
         plan = check_plan(read_json(path, tf.io.gfile), path)
-        _check_resume(plan, path, examples_per_shard, num_inputs, dtype, fingerprint)
+        _check_resume(
+            plan,
+            path,
+            examples_per_shard,
+            num_inputs,
+            dtype,
+            fingerprint,
+            (modality, flow),
+        )
         if command and plan.get("command") != command:
             plan["command"] = command
             write_json(path, plan)
@@ -86,6 +98,8 @@ def prepare_plan(
         "levels": None,
         "quantization": None,
         "command": command,
+        "modality": modality,
+        "flow": flow,
     }
     if dtype == "uint8":
         plan["levels"], plan["quantization"] = calibrate()
@@ -93,8 +107,15 @@ def prepare_plan(
     return plan
 
 
-def _check_resume(plan, path, examples_per_shard, num_inputs, dtype, fingerprint):
+def _check_resume(
+    plan, path, examples_per_shard, num_inputs, dtype, fingerprint, inputs
+):
     differences = []
+    recorded = (plan.get("modality", "rgb"), plan.get("flow"))
+    if recorded != inputs:
+        differences.append(
+            f"{_describe_inputs(*recorded)} (now {_describe_inputs(*inputs)})"
+        )
     if plan["examples_per_shard"] != examples_per_shard:
         differences.append(
             f"examples_per_shard={plan['examples_per_shard']} (now {examples_per_shard})"
@@ -118,6 +139,12 @@ def _check_resume(plan, path, examples_per_shard, num_inputs, dtype, fingerprint
             + ". Pass the same inputs and settings to resume it, or use an "
             "empty folder.",
         )
+
+
+def _describe_inputs(modality, flow):
+    if modality != "flow":
+        return "RGB frames"
+    return f"{flow['method']} flow images (bound {flow['bound']:g})"
 
 
 def pending_shards(output_dir, plan, count, verify):
@@ -194,6 +221,10 @@ def finalize_cache(output_dir, plan, count, verify):
         ],
         "examples_per_shard": per_shard,
         "command": plan.get("command"),
+        "modality": plan.get("modality", "rgb"),
+        "flow": plan.get("flow"),
+        # Two caches of the same video list (an RGB and a flow cache) share it.
+        "inputs_fingerprint": plan.get("inputs_fingerprint"),
     }
     write_json(cache_path(output_dir, CACHE_INFO), info)
     return info

@@ -10,6 +10,8 @@ with an Apache Beam pipeline, shard by shard, with the same code.
 
 import tensorflow as tf
 
+from keras_grurcn.data.optical_flow import flow_record
+from keras_grurcn.data.optical_flow import resolve_flow_method
 from keras_grurcn.data.percept_cache_extraction import write_shard
 from keras_grurcn.data.percept_cache_plan import finalize_cache
 from keras_grurcn.data.percept_cache_plan import mark_incomplete
@@ -31,6 +33,9 @@ def write_percept_cache(
     num_frames=10,
     image_size=224,
     sampling="uniform",
+    modality="rgb",
+    flow_method=None,
+    flow_bound=None,
     batch_size=8,
     examples_per_shard=256,
     percept_dtype="float16",
@@ -65,6 +70,14 @@ def write_percept_cache(
         output_dir: cache folder, local or a `tf.io.gfile` URL (created).
         num_frames, image_size, sampling: clip decoding for `VideoEntry`
             inputs (see `video_dataset`).
+        modality, flow_method, flow_bound: for `VideoEntry` inputs,
+            `"flow"` caches the percepts of optical-flow images instead of
+            frames (the flow stream of a two-stream model; see
+            `video_dataset`): `flow_method` `"auto"` (default: TV-L1 with
+            OpenCV's contrib modules, else Farneback), `"farneback"` or
+            `"tvl1"`, `flow_bound` in pixels (20). `cache_info.json`
+            records the modality and, for flow, the method, bound,
+            encoding and frame pairs (`flow_record`).
         batch_size: clips per extractor call.
         examples_per_shard: clips per TFRecord shard.
         percept_dtype: storage, `"float16"`, `"bfloat16"` or `"uint8"` (a
@@ -100,6 +113,14 @@ def write_percept_cache(
         raise ValueError("batch_size and calibration_clips must be >= 1.")
     verify = resolve_verify(verify, output_dir)
     output_dir, per_shard = str(output_dir), examples_per_shard
+    inputs = cache_inputs(modality, flow_method, flow_bound)
+    if modality == "flow" and isinstance(videos_or_dataset, (tf.data.Dataset, tuple)):
+        raise ValueError(
+            "write_percept_cache: modality='flow' computes flow while decoding "
+            "videos, so it needs a list of VideoEntry; for clips in memory, "
+            "make flow images with keras_grurcn.data.flow_images and cache "
+            "them as frames."
+        )
     if isinstance(videos_or_dataset, tf.data.Dataset):
         source = DatasetSource(videos_or_dataset, batch_size)
     elif isinstance(videos_or_dataset, tuple):
@@ -110,6 +131,7 @@ def write_percept_cache(
             image_size=image_size,
             sampling=sampling,
             on_error=on_error,
+            **inputs["video_options"],
         )
         source = VideoSource(videos_or_dataset, batch_size, video_options, error_report)
     plan = prepare_plan(
@@ -120,6 +142,8 @@ def write_percept_cache(
         fingerprint=source.fingerprint,
         command=command,
         calibrate=lambda: source.calibrate(extractor, calibration_clips),
+        modality=modality,
+        flow=inputs["flow"],
     )
 
     def done(shard):
@@ -163,3 +187,24 @@ def write_percept_cache(
         else source.total_shards
     )
     return finalize_cache(output_dir, plan, count, verify)
+
+
+def cache_inputs(modality, flow_method, flow_bound):
+    """What a cache's clips are: `video_dataset` options and the cache's record.
+
+    Returns:
+        `{"video_options": {...}, "flow": flow_record or None}`, with
+        `flow_method="auto"` (or `None`) resolved to the method installed.
+    """
+    if modality != "flow":
+        if modality != "rgb" or (flow_method, flow_bound) != (None, None):
+            raise ValueError(
+                f"modality must be 'rgb' or 'flow', got {modality!r} (and "
+                "flow_method / flow_bound only go with 'flow')."
+            )
+        return {"video_options": {}, "flow": None}
+    record = flow_record(resolve_flow_method(flow_method or "auto"), flow_bound)
+    options = dict(
+        modality="flow", flow_method=record["method"], flow_bound=record["bound"]
+    )
+    return {"video_options": options, "flow": record}

@@ -52,8 +52,10 @@ def percept_dataset(
             `"video_id"` (string `[B]`).
         levels: level names to read (default: all, in cache order).
         shuffle: shuffle shards and examples (each epoch).
-        shuffle_buffer: examples in the shuffle buffer.
-        seed: shuffle seed.
+        shuffle_buffer: examples in the shuffle buffer (serialized records;
+            `1`: only the shard order changes).
+        seed: shuffle seed; with one, the order is reproducible (and the
+            same in every process).
         repeat: repeat forever.
         drop_remainder: drop the last incomplete batch.
         dtype: dtype of the percepts returned (whatever the storage).
@@ -114,7 +116,9 @@ def percept_dataset(
             tf.data.TFRecordDataset,
             cycle_length=max(1, min(len(files), 4)),
             num_parallel_calls=num_parallel_reads,
-            deterministic=False,
+            # Seeded: the same order on every worker, so that sharding the
+            # stream by element (`distribute_dataset`) splits it exactly.
+            deterministic=seed is not None,
         )
         dataset = dataset.shuffle(shuffle_buffer, seed=seed)
     else:

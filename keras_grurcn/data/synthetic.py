@@ -8,6 +8,12 @@ whatever the class: a frame-averaging model stays at chance while a model of
 the motion (a GRU-RCN) can learn the task. `write_motion_videos` writes the
 same clips as real video files in the layout of UCF-101, MSVD or a plain
 folder-per-class tree, so tests exercise decoding end to end.
+
+`appearance="flicker"` draws the task for optical flow instead
+(`synthetic_flicker`): a camouflaged square of texture whose colours, and
+the background's, are redrawn every frame without changing the grey levels
+that move, so appearance changes from frame to frame while only the motion
+carries the class.
 """
 
 import csv
@@ -16,10 +22,12 @@ import os
 
 import numpy as np
 
+from keras_grurcn.data.synthetic_flicker import draw_flickering_clips
 from keras_grurcn.data.video_entry import VideoEntry
 from keras_grurcn.data.video_writer import write_video
 
 MOTION_CLASSES = ("left", "right", "up", "down")
+APPEARANCES = ("steady", "flicker")
 # (dy, dx) per frame, in units of the clip's speed, for each class above.
 _MOTION_STEPS = ((0, -1), (0, 1), (-1, 0), (1, 0))
 COLOURS = {
@@ -69,7 +77,18 @@ def caption_for(label, colour_name, variant=0):
     return template.format(colour=colour_name, direction=MOTION_CLASSES[int(label)])
 
 
-def _draw_clips(num_clips, num_frames, image_size, patch_size, seed, speed):
+def _draw_clips(
+    num_clips, num_frames, image_size, patch_size, seed, speed, appearance="steady"
+):
+    if appearance not in APPEARANCES:
+        raise ValueError(
+            f"appearance must be one of {APPEARANCES}, got {appearance!r}."
+        )
+    if appearance == "flicker":
+        frames, labels = draw_flickering_clips(
+            num_clips, num_frames, image_size, patch_size, seed, speed, _MOTION_STEPS
+        )
+        return frames, labels, None
     if num_clips < 1 or num_frames < 1:
         raise ValueError(
             f"num_clips and num_frames must be >= 1, got {num_clips}, {num_frames}."
@@ -105,7 +124,14 @@ def _draw_clips(num_clips, num_frames, image_size, patch_size, seed, speed):
 
 
 def make_motion_clips(
-    num_clips, *, num_frames=8, image_size=32, patch_size=8, seed=0, speed=None
+    num_clips,
+    *,
+    num_frames=8,
+    image_size=32,
+    patch_size=8,
+    seed=0,
+    speed=None,
+    appearance="steady",
 ):
     """Generate the 4-class motion task as in-memory uint8 clips.
 
@@ -123,6 +149,10 @@ def make_motion_clips(
         patch_size: side of the moving square.
         seed: seed of the NumPy generator.
         speed: pixels per frame; defaults to `max(1, image_size // 16)`.
+        appearance: `"steady"` (a coloured square over noise) or
+            `"flicker"` (a camouflaged square of texture, all colours
+            redrawn every frame, grey levels kept: the task for optical
+            flow, see the module docstring).
 
     Returns:
         `(frames, labels)`: uint8 `[N, T, H, W, 3]` in 0..255 and int32 `[N]`.
@@ -135,7 +165,7 @@ def make_motion_clips(
     ```
     """
     frames, labels, _ = _draw_clips(
-        num_clips, num_frames, image_size, patch_size, seed, speed
+        num_clips, num_frames, image_size, patch_size, seed, speed, appearance
     )
     return frames, labels
 
@@ -149,13 +179,15 @@ def make_captioned_motion_clips(
     seed=0,
     speed=None,
     captions_per_clip=4,
+    appearance="steady",
 ):
     """The clips of `make_motion_clips` (same seed, same clips) with captions.
 
     Returns:
         `(frames, labels, captions)`: as `make_motion_clips`, plus a list of
         `captions_per_clip` template captions per clip ("a red square moves
-        left", paraphrased).
+        left", paraphrased; "a flickering square ..." for `appearance=
+        "flicker"`).
 
     Examples:
 
@@ -167,14 +199,16 @@ def make_captioned_motion_clips(
     ```
     """
     frames, labels, colour_ids = _draw_clips(
-        num_clips, num_frames, image_size, patch_size, seed, speed
+        num_clips, num_frames, image_size, patch_size, seed, speed, appearance
+    )
+    colours = (
+        ["flickering"] * num_clips
+        if colour_ids is None
+        else [COLOUR_NAMES[colour] for colour in colour_ids]
     )
     captions = [
-        [
-            caption_for(label, COLOUR_NAMES[colour], variant)
-            for variant in range(captions_per_clip)
-        ]
-        for label, colour in zip(labels, colour_ids)
+        [caption_for(label, colour, variant) for variant in range(captions_per_clip)]
+        for label, colour in zip(labels, colours)
     ]
     return frames, labels, captions
 
@@ -197,6 +231,7 @@ def write_motion_videos(
     fps=25,
     extension=None,
     captions_per_clip=4,
+    appearance="steady",
 ):
     """Write the motion clips as real video files in a dataset layout.
 
@@ -219,7 +254,7 @@ def write_motion_videos(
     Args:
         directory: root directory to write into (created if missing).
         num_clips: number of clips.
-        num_frames, image_size, patch_size, seed, speed: as
+        num_frames, image_size, patch_size, seed, speed, appearance: as
             `make_motion_clips`; the same seed gives the same clips.
         layout: `"folder"`, `"ucf101"` or `"msvd"`.
         fps: frame rate stored in the files.
@@ -249,6 +284,7 @@ def write_motion_videos(
         seed=seed,
         speed=speed,
         captions_per_clip=captions_per_clip,
+        appearance=appearance,
     )
     directory = str(directory)
     os.makedirs(directory, exist_ok=True)

@@ -7,12 +7,15 @@ from keras_grurcn.data import clip_transforms
 from keras_grurcn.data.decode_report import DecodeReport
 from keras_grurcn.data.frame_sampling import SAMPLINGS
 from keras_grurcn.data.frame_sampling import SHORT_VIDEO_POLICIES
+from keras_grurcn.data.optical_flow import flow_images
+from keras_grurcn.data.optical_flow import resolve_flow_method
 from keras_grurcn.data.video_decode_error import VideoDecodeError
 from keras_grurcn.data.video_entry import VideoEntry
 from keras_grurcn.data.video_reader import DEFAULT_MAX_FRAMES
 from keras_grurcn.data.video_reader import DEFAULT_MAX_PIXELS
 from keras_grurcn.data.video_reader import read_video
 from keras_grurcn.preprocessing.frame_resizing import frame_resizer
+from keras_grurcn.preprocessing.input_modality import check_input_modality
 
 TARGETS = ("label", "video_id", "captions", "index", "none")
 
@@ -55,6 +58,9 @@ def video_dataset(
     short_video="loop",
     target="label",
     dtype="uint8",
+    modality="rgb",
+    flow_method=None,
+    flow_bound=None,
     on_error="skip",
     error_report=None,
     max_frames=DEFAULT_MAX_FRAMES,
@@ -84,6 +90,14 @@ def video_dataset(
     Short videos are looped (`short_video="loop"`) or padded with their last
     frame (`"pad"`), see `sample_frame_indices`.
 
+    With `modality="flow"` the clips are optical-flow images instead (the
+    flow stream of a two-stream model): each sampled frame is decoded with
+    the next one (`flow_pair_indices`), both are resized or cropped and
+    flipped alike (as above), and `flow_images` turns each pair into one
+    image, so a clip of `num_frames` frames gives `num_frames` flow images
+    at `image_size`. `video_flow_images` makes the same images from a
+    decoded video, for prediction and serving.
+
     Args:
         entries: a list of `VideoEntry` (or of file paths).
         num_frames: frames per clip.
@@ -109,6 +123,12 @@ def video_dataset(
             join with anything else) or `"none"` (zeros).
         dtype: `"uint8"` or `"float32"`; either way pixels are raw RGB in
             0..255: the models apply the backbone's preprocessing.
+        modality: `"rgb"` (frames) or `"flow"` (flow images).
+        flow_method: for flow, `"farneback"`, `"tvl1"` or `"auto"` (TV-L1
+            when OpenCV's contrib modules are installed, Farneback
+            otherwise; the default).
+        flow_bound: for flow, the displacement in pixels mapped to the ends
+            of 0..255 (default 20), see `flow_to_image`.
         on_error: `"skip"` logs, counts (in `error_report`) and drops a file
             that fails to decode; `"raise"` stops the iteration with an error
             whose message is the `VideoDecodeError` naming the file (run
@@ -149,6 +169,12 @@ def video_dataset(
         raise ValueError(f"dtype must be 'uint8' or 'float32', got {dtype!r}.")
     if resize_scale < 1:
         raise ValueError(f"resize_scale must be >= 1, got {resize_scale}.")
+    flow = modality == "flow"
+    if flow:
+        flow_method = resolve_flow_method(flow_method or "auto")
+    modality, flow_method, flow_bound = check_input_modality(
+        modality, flow_method, flow_bound
+    )
     entries = _as_entries(entries)
     shuffle = training if shuffle is None else shuffle
     report = DecodeReport() if error_report is None else error_report
@@ -171,6 +197,7 @@ def video_dataset(
                 rng=rng,
                 short_video=short_video,
                 short_side=short_side,
+                frame_pairs=flow,
                 max_frames=max_frames,
                 max_pixels=max_pixels,
             )
@@ -179,7 +206,7 @@ def video_dataset(
                 raise
             report.record(error)
             # A placeholder of the output size, dropped by the filter below.
-            clip_shape = (num_frames, image_size, image_size, 3)
+            clip_shape = (num_frames,) + (2,) * flow + (image_size, image_size, 3)
             if sampling == "multi_clip":
                 clip_shape = (num_clips,) + clip_shape
             return np.zeros(clip_shape, np.uint8), False
@@ -193,24 +220,42 @@ def video_dataset(
         return tf.reshape(images, output_shape)
 
     clip_rank = 5 if sampling == "multi_clip" else 4
+    leading = [num_clips, num_frames] if sampling == "multi_clip" else [num_frames]
+    # Flow is computed on uint8 frames, then converted.
+    crop_dtype = "uint8" if flow else dtype
 
     def decode_and_crop(path, target_value, element_seed):
         frames, ok = tf.numpy_function(
             decode, [path, element_seed[0]], (tf.uint8, tf.bool), stateful=False
         )
-        frames.set_shape([None] * (clip_rank - 1) + [3])
+        frames.set_shape([None] * (clip_rank - 1 + flow) + [3])
         augment_seed = tf.stack([element_seed[1], element_seed[0]])
         if random_crops:
             frames = clip_transforms.random_crop_clip(
-                frames, image_size, augment_seed, random_flip=random_flip, dtype=dtype
+                frames,
+                image_size,
+                augment_seed,
+                random_flip=random_flip,
+                dtype=crop_dtype,
             )
         else:
-            frames = clip_transforms.to_dtype(evaluation_view(frames), dtype)
+            frames = clip_transforms.to_dtype(evaluation_view(frames), crop_dtype)
             if training and random_flip:
                 frames = clip_transforms.random_flip_clip(frames, augment_seed)
-        leading = [num_clips, num_frames] if sampling == "multi_clip" else [num_frames]
-        frames.set_shape(leading + [image_size, image_size, 3])
+        frames.set_shape(leading + [2] * flow + [image_size, image_size, 3])
         return frames, target_value, ok
+
+    def to_flow_images(frame_pairs, target_value):
+        images = tf.numpy_function(
+            lambda pairs: flow_images(pairs, method=flow_method, bound=flow_bound),
+            [frame_pairs],
+            tf.uint8,
+            stateful=False,
+        )
+        images.set_shape(leading + [image_size, image_size, 3])
+        return clip_transforms.to_dtype(
+            tf.cast(images, tf.float32), dtype
+        ), target_value
 
     paths = tf.constant([e.path for e in entries], tf.string)
     dataset = tf.data.Dataset.from_tensor_slices((paths, _targets(entries, target)))
@@ -232,6 +277,12 @@ def video_dataset(
     )
     dataset = dataset.filter(lambda frames, target_value, ok: ok)
     dataset = dataset.map(lambda frames, target_value, ok: (frames, target_value))
+    if flow:  # After the filter: no flow of the placeholders of bad files.
+        dataset = dataset.map(
+            to_flow_images,
+            num_parallel_calls=num_parallel_calls,
+            deterministic=not training,
+        )
     if batch_size is not None and target == "captions":
         dataset = dataset.ragged_batch(batch_size, drop_remainder=drop_remainder)
     elif batch_size is not None:

@@ -5,6 +5,7 @@ import os
 
 import numpy as np
 
+from keras_grurcn.data.frame_sampling import flow_pair_indices
 from keras_grurcn.data.frame_sampling import sample_frame_indices
 from keras_grurcn.data.video_decode_error import VideoDecodeError
 from keras_grurcn.data.video_writer import _import_av
@@ -67,16 +68,41 @@ def _open(path):
 
 
 def _expected_frames(path, container, stream):
-    if stream.frames > 0:
-        return int(stream.frames)
-    rate = float(stream.average_rate or 0)
-    if container.duration and rate > 0:
-        return int(round(container.duration / 1_000_000 * rate))
+    announced = _announced_frames(container, stream)
+    if announced is not None:
+        return announced
     # Neither a count nor a duration: count the packets (demuxing without
     # decoding is cheap), then rewind.
     count = sum(1 for packet in container.demux(stream) if packet.size)
     container.seek(0)
     return count
+
+
+def _announced_frames(container, stream):
+    """The frame count the header gives or implies (duration x rate), or None."""
+    if stream.frames > 0:
+        return int(stream.frames)
+    rate = float(stream.average_rate or 0)
+    if container.duration and rate > 0:
+        return int(round(container.duration / 1_000_000 * rate))
+    return None
+
+
+def _check_not_cut_short(path, stream, expected, count, last_wanted):
+    """Raises when far fewer frames decoded than the header announced."""
+    # A header count may overstate the decodable frames by one (1% on
+    # long videos), a count estimated from the duration by a few; more
+    # means the file was cut short or frames were dropped as corrupt.
+    if stream.frames > 0:
+        tolerance = max(1, expected // 100)
+    else:
+        tolerance = max(2, expected // 20)
+    if count < min(expected, last_wanted + 1) - tolerance:
+        raise VideoDecodeError(
+            path,
+            f"truncated or corrupt, the header announces {expected} frames "
+            f"but only {count} could be decoded.",
+        )
 
 
 def probe_video(path):
@@ -128,6 +154,7 @@ def read_video(
     rng=None,
     short_video="loop",
     short_side=None,
+    frame_pairs=False,
     max_frames=DEFAULT_MAX_FRAMES,
     max_pixels=DEFAULT_MAX_PIXELS,
     max_bytes=DEFAULT_MAX_BYTES,
@@ -149,6 +176,9 @@ def read_video(
             `sample_frame_indices`.
         short_side: resize so that the shorter side has this many pixels,
             keeping the aspect ratio; `None` keeps the decoded size.
+        frame_pairs: decode each sampled frame with the one after it
+            (`flow_pair_indices`), the pairs optical flow is computed
+            between; needs `num_frames` and a video of 2 frames or more.
         max_frames: refuse files announcing more frames than this.
         max_pixels: refuse frames larger than this many pixels.
         max_bytes: refuse files whose decoded frames (the returned array)
@@ -157,7 +187,8 @@ def read_video(
 
     Returns:
         uint8 `[T, H, W, 3]` in 0..255, or `[num_clips, T, H, W, 3]` for
-        `sampling="multi_clip"`.
+        `sampling="multi_clip"`; with `frame_pairs`, a pair axis before `H`
+        (`[T, 2, H, W, 3]`).
 
     Raises:
         VideoDecodeError: the file is missing, not a video, has no video
@@ -175,6 +206,8 @@ def read_video(
     """
     av = _import_av()
     path = str(path)
+    if frame_pairs and num_frames is None:
+        raise ValueError("read_video: `frame_pairs` needs `num_frames`.")
     container = _open(path)
     with container:
         stream = container.streams.video[0]
@@ -204,6 +237,12 @@ def read_video(
                 rng=rng,
                 short_video=short_video,
             )
+            if frame_pairs:
+                if expected < 2:
+                    raise VideoDecodeError(
+                        path, "optical flow needs at least 2 frames; it has 1."
+                    )
+                indices = flow_pair_indices(indices, expected)
             wanted = set(indices.ravel().tolist())
             last_wanted = max(wanted)
         size = _resized_size(height, width, short_side)
@@ -258,19 +297,7 @@ def read_video(
             ) from None
         if count == 0:
             raise VideoDecodeError(path, "no frame could be decoded.")
-        # A header count may overstate the decodable frames by one (1% on
-        # long videos), a count estimated from the duration by a few; more
-        # means the file was cut short or frames were dropped as corrupt.
-        if stream.frames > 0:
-            tolerance = max(1, expected // 100)
-        else:
-            tolerance = max(2, expected // 20)
-        if count < min(expected, last_wanted + 1) - tolerance:
-            raise VideoDecodeError(
-                path,
-                f"truncated or corrupt, the header announces {expected} frames "
-                f"but only {count} could be decoded.",
-            )
+        _check_not_cut_short(path, stream, expected, count, last_wanted)
         if indices is None:
             indices = np.arange(count, dtype=np.int64)
         elif count <= last_wanted:

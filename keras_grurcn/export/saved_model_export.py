@@ -3,9 +3,15 @@ import shutil
 import tempfile
 
 from keras_grurcn.export.serving_signatures import add_serving_endpoints
+from keras_grurcn.export.stream_signatures import add_stream_endpoints
+from keras_grurcn.models.classifier_stream import task_streaming_refusal
+
+STREAMING_CHOICES = ("auto", True, False)
 
 
-def export_saved_model(task, export_dir, *, caption_options=None, overwrite=False):
+def export_saved_model(
+    task, export_dir, *, caption_options=None, streaming="auto", overwrite=False
+):
     """Writes a task's SavedModel for TensorFlow Serving.
 
     The SavedModel holds a graph, not Python: it loads with
@@ -19,10 +25,20 @@ def export_saved_model(task, export_dir, *, caption_options=None, overwrite=Fals
       `probabilities` `(batch, classes)` float32 and `labels` `(batch,
       classes)` string (the task's `class_names`, best first);
       `serving_percepts` takes the cached percepts, one input per level
-      (float32 `(batch, time, ...)`), and returns the same.
+      (float32 `(batch, time, ...)`), and returns the same. A classifier
+      that can stream (`keras_grurcn.models.task_streaming_refusal`) also
+      gets `initial_state` (`frame`, uint8 `(batch, height, width, 3)` ->
+      its zero states, float32, by name) and `stream` (`frame` and each
+      state by name -> `probabilities`, `labels` and the new states): the
+      video classified frame by frame (`keras_grurcn.models.ClassifierStream`).
     - `TwoStreamVideoClassifier`: `serving_default` takes `rgb` (uint8
-      frames) and `flow` (uint8 flow images from
-      `keras_grurcn.data.compute_optical_flow` + `flow_to_image`).
+      frames, as `frames` above) and `flow` (uint8 flow images: OpenCV's
+      flow cannot run in the graph, so the client makes them from the
+      decoded frames with `keras_grurcn.data.video_flow_images`, the
+      function the flow percept cache was made with), and returns the
+      same; `flow_image_options` takes nothing and returns that
+      function's arguments (`method`, `bound`, `num_frames`, 0 for every
+      frame, `image_size`), so a client needs only the SavedModel.
     - `VideoCaptioner`: `serving_default` takes `frames` and returns
       `caption` (string per video), `beams`, `scores` and `attention`.
 
@@ -40,6 +56,9 @@ def export_saved_model(task, export_dir, *, caption_options=None, overwrite=Fals
         caption_options: for a captioner, the decoding settings
             `{"beam_width", "max_length", "length_penalty"}` (defaults 5,
             30, 0.0).
+        streaming: `"auto"` adds the streaming signatures when the task can
+            stream, `True` requires them (a ValueError says why a task
+            cannot), `False` leaves them out.
         overwrite: replace an existing `export_dir` (swapped in only after
             the new export is complete).
 
@@ -49,7 +68,8 @@ def export_saved_model(task, export_dir, *, caption_options=None, overwrite=Fals
     Raises:
         FileExistsError: when `export_dir` exists and `overwrite` is off.
         ValueError: when the task has no preprocessor (it could not take
-            frames), or is not a keras_grurcn task.
+            frames), is not a keras_grurcn task, or cannot stream with
+            `streaming=True`.
 
     Examples:
 
@@ -70,9 +90,22 @@ def export_saved_model(task, export_dir, *, caption_options=None, overwrite=Fals
             f"export_saved_model: {export_dir} already exists; export a new "
             "version folder or pass overwrite=True."
         )
+    if streaming not in STREAMING_CHOICES:
+        raise ValueError(
+            f"export_saved_model: `streaming` must be 'auto', True or False; got "
+            f"{streaming!r}."
+        )
     archive = keras.export.ExportArchive()
     archive.track(task)
     add_serving_endpoints(archive, task, caption_options)
+    refusal = task_streaming_refusal(task)
+    if streaming is True and refusal is not None:
+        raise ValueError(
+            f"export_saved_model: {task.name!r} cannot stream frame by frame: "
+            f"{refusal}. Export it with streaming='auto' or False."
+        )
+    if streaming and refusal is None:
+        add_stream_endpoints(archive, task)
 
     parent = os.path.dirname(export_dir)
     os.makedirs(parent, exist_ok=True)

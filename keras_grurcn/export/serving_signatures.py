@@ -9,6 +9,8 @@ from keras_grurcn.preprocessing.two_stream_preprocessor import STREAMS
 
 # The serving input of raw video (uint8 RGB frames of any size and length).
 FRAMES_INPUT = "frames"
+# A two-stream SavedModel's endpoint that says how to make its `flow` input.
+FLOW_OPTIONS_SIGNATURE = "flow_image_options"
 
 
 def video_spec(name):
@@ -34,6 +36,35 @@ def classification_outputs(task, probabilities):
     best_first = tf.argsort(probabilities, axis=-1, direction="DESCENDING")
     labels = tf.gather(tf.constant(task.labels), best_first)
     return {"probabilities": probabilities, "labels": labels}
+
+
+def flow_options_constants(options):
+    """`flow_image_options` as SavedModel constants (`num_frames` 0: every frame)."""
+    return {
+        "method": options["method"],
+        "bound": float(options["bound"]),
+        "num_frames": int(options["num_frames"] or 0),
+        "image_size": [int(side) for side in options["image_size"]],
+    }
+
+
+def saved_flow_image_options(loaded):
+    """The `video_flow_images` arguments a loaded two-stream SavedModel records.
+
+    `None` for a SavedModel without a flow input.
+    """
+    if FLOW_OPTIONS_SIGNATURE not in loaded.signatures:
+        return None
+    values = {
+        name: value.numpy()
+        for name, value in loaded.signatures[FLOW_OPTIONS_SIGNATURE]().items()
+    }
+    return {
+        "method": values["method"].decode(),
+        "bound": float(values["bound"]),
+        "num_frames": int(values["num_frames"]) or None,
+        "image_size": tuple(int(side) for side in values["image_size"]),
+    }
 
 
 def add_serving_endpoints(archive, task, caption_options=None):
@@ -75,6 +106,12 @@ def add_serving_endpoints(archive, task, caption_options=None):
             "serving_default",
             tf.function(lambda rgb, flow: classify({"rgb": rgb, "flow": flow})),
             input_signature=[video_spec(stream) for stream in STREAMS],
+        )
+        options = flow_options_constants(task.preprocessor.flow.flow_image_options)
+        archive.add_endpoint(
+            FLOW_OPTIONS_SIGNATURE,
+            tf.function(lambda: {name: tf.constant(v) for name, v in options.items()}),
+            input_signature=[],
         )
     else:
         archive.add_endpoint(

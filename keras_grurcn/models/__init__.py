@@ -11,6 +11,8 @@ of `list_models()` with the paper's settings; `Task.from_preset` and
 from keras_grurcn.models.backbone import Backbone
 from keras_grurcn.models.c3d import build_c3d
 from keras_grurcn.models.c3d_backbone import C3DBackbone
+from keras_grurcn.models.classifier_stream import ClassifierStream
+from keras_grurcn.models.classifier_stream import task_streaming_refusal
 from keras_grurcn.models.frame_average import build_frame_average
 from keras_grurcn.models.frame_pooling_backbone import FramePoolingBackbone
 from keras_grurcn.models.frame_rnn import build_frame_rnn
@@ -23,11 +25,13 @@ from keras_grurcn.models.model_registry import build_model
 from keras_grurcn.models.model_registry import build_preset
 from keras_grurcn.models.model_registry import describe_models
 from keras_grurcn.models.model_registry import list_models
+from keras_grurcn.models.model_registry import model_arguments
 from keras_grurcn.models.model_registry import model_task
 from keras_grurcn.models.model_registry import register_model
 from keras_grurcn.models.stream_fusion import StreamFusion
 from keras_grurcn.models.task import Task
 from keras_grurcn.models.task_loading import load_task
+from keras_grurcn.models.two_stream import build_stream_classifier
 from keras_grurcn.models.two_stream import build_two_stream
 from keras_grurcn.models.two_stream_backbone import TwoStreamBackbone
 from keras_grurcn.models.two_stream_video_classifier import TwoStreamVideoClassifier
@@ -36,6 +40,7 @@ from keras_grurcn.models.video_classifier import VideoClassifier
 __all__ = [
     "Backbone",
     "C3DBackbone",
+    "ClassifierStream",
     "FramePoolingBackbone",
     "FrameRNNBackbone",
     "GRURCNBackbone",
@@ -52,10 +57,13 @@ __all__ = [
     "build_grurcn_stacked",
     "build_model",
     "build_preset",
+    "build_stream_classifier",
     "build_two_stream",
     "describe_models",
     "list_models",
     "load_task",
+    "model_arguments",
     "model_task",
     "register_model",
+    "task_streaming_refusal",
 ]

@@ -16,7 +16,8 @@ def classifier_head(feature_shapes, num_classes, *, dropout=0.7, name="head"):
     vector `(units,)` is dropped out and classified; a sequence of
     per-frame features `(time, units)` (`FramePoolingBackbone`) is
     classified frame by frame and the probabilities averaged over time
-    (`"{level}_frame_average"`). The outputs' probabilities are averaged
+    (`"{level}_frame_average"`; any number of frames, one for a streaming
+    step). The outputs' probabilities are averaged
     (`"level_average"`). The classifiers and the averages run in float32,
     so the probabilities are float32 under mixed precision too.
 
@@ -33,7 +34,7 @@ def classifier_head(feature_shapes, num_classes, *, dropout=0.7, name="head"):
     """
     dropout = check_rate("dropout", dropout)
     inputs = {
-        level: keras.Input(tuple(shape), name=level)
+        level: keras.Input(_any_length(shape), name=level)
         for level, shape in feature_shapes.items()
     }
     predictions = []
@@ -64,3 +65,10 @@ def classifier_head(feature_shapes, num_classes, *, dropout=0.7, name="head"):
             predictions
         )
     return keras.Model(inputs, probabilities, name=name)
+
+
+def _any_length(shape):
+    # A sequence of per-frame features is averaged over time, whatever its
+    # length: a streaming step classifies one frame at a time with it.
+    shape = tuple(shape)
+    return (None, *shape[1:]) if len(shape) == 2 else shape

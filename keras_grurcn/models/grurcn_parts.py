@@ -12,6 +12,9 @@ def zoo_preprocessor(
     num_frames,
     image_size,
     trainable_backbone,
+    modality="rgb",
+    flow_method=None,
+    flow_bound=None,
     name="preprocessor",
 ):
     """The `VideoPreprocessor` of a zoo model, and the percept levels it reads.
@@ -20,7 +23,9 @@ def zoo_preprocessor(
     with) is used as it is, so the model reads exactly the cached percepts
     and carries the CNN weights that made them; the requested `levels`
     must be among its levels. Otherwise a new one is built from the
-    arguments. The CNN and its levels are resolved once, here.
+    arguments (`modality`, `flow_method` and `flow_bound` say what its
+    frames are, see `VideoPreprocessor`). The CNN and its levels are
+    resolved once, here.
 
     Returns:
         `(preprocessor, percept_shapes)`: the shapes of the requested
@@ -34,6 +39,9 @@ def zoo_preprocessor(
             num_frames=num_frames,
             image_size=image_size,
             trainable=trainable_backbone,
+            modality=modality,
+            flow_method=flow_method,
+            flow_bound=flow_bound,
             name=name,
         )
         return preprocessor, dict(preprocessor.output_shapes)
@@ -72,9 +80,15 @@ def grurcn_parts(
     trainable_backbone,
     percept_normalization,
     return_sequences=False,
+    modality="rgb",
+    flow_method=None,
+    flow_bound=None,
     name="",
 ):
     """The preprocessor and GRU-RCN backbone shared by the zoo's builders.
+
+    `modality`, `flow_method` and `flow_bound` describe the frames of a new
+    preprocessor (see `zoo_preprocessor`).
 
     Returns:
         `(preprocessor, backbone)`, named `"{name}preprocessor"` and
@@ -88,6 +102,9 @@ def grurcn_parts(
         num_frames=num_frames,
         image_size=image_size,
         trainable_backbone=trainable_backbone,
+        modality=modality,
+        flow_method=flow_method,
+        flow_bound=flow_bound,
         name=f"{name}preprocessor",
     )
     body = GRURCNBackbone(

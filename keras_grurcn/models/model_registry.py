@@ -149,6 +149,29 @@ def model_task(name):
     return _entry(name).task
 
 
+def model_arguments(name):
+    """`{argument: default}` of what `build_model(name, ...)` takes.
+
+    The arguments every model shares that apply to this one
+    (`num_classes`, `backbone`, ...), then the model's own overrides
+    (`levels`, `hidden_maps`, `dropout`, ...), with their defaults
+    (`inspect.Parameter.empty` for a required one). Experiment configs
+    check their `model` section against it.
+
+    Examples:
+
+    ```python
+    keras_grurcn.models.model_arguments("frame_rnn")["units"]  # 512
+    ```
+    """
+    builder = _entry(name).load_builder(name)
+    return {
+        parameter.name: parameter.default
+        for parameter in inspect.signature(builder).parameters.values()
+        if parameter.kind in (parameter.KEYWORD_ONLY, parameter.POSITIONAL_OR_KEYWORD)
+    }
+
+
 def build_model(
     name,
     *,
@@ -216,7 +239,7 @@ def build_model(
     ```
     """
     builder = _entry(name).load_builder(name)
-    accepted = _keyword_arguments(builder)
+    accepted = list(model_arguments(name))
     valid_overrides = [
         argument for argument in accepted if argument not in COMMON_ARGUMENTS
     ]
@@ -264,16 +287,12 @@ def build_model(
     return builder(**arguments)
 
 
-def _keyword_arguments(builder):
-    return [
-        parameter.name
-        for parameter in inspect.signature(builder).parameters.values()
-        if parameter.kind in (parameter.KEYWORD_ONLY, parameter.POSITIONAL_OR_KEYWORD)
-    ]
-
-
 def build_preset(preset, **overrides):
     """Builds the model of a built-in preset: the paper's settings, untrained.
+
+    A preset is an experiment config (`keras_grurcn.training.
+    ExperimentConfig`): its `model` section names the model and its
+    arguments, its `preprocessor` section the CNN, frames and image size.
 
     Args:
         preset: a name of `keras_grurcn.presets.list_presets()`.
@@ -294,17 +313,15 @@ def build_preset(preset, **overrides):
     from keras_grurcn.presets import get_preset
 
     spec = get_preset(preset)
-    extract = spec["extract"]
+    model = spec["model"]
     arguments = {
-        "backbone": extract["backbone"],
-        "num_frames": extract["num_frames"],
-        "image_size": extract["image_size"],
-        **spec["build"],
+        **spec["preprocessor"],
+        **{key: value for key, value in model.items() if key != "name"},
         **overrides,
     }
     if "class_names" in overrides and "num_classes" not in overrides:
         arguments.pop("num_classes", None)
-    return build_model(spec["model"], **arguments)
+    return build_model(model["name"], **arguments)
 
 
 def _entry(name):

@@ -5,6 +5,7 @@ from keras_grurcn.models.stream_fusion import StreamFusion
 from keras_grurcn.models.two_stream_backbone import STREAMS
 from keras_grurcn.models.two_stream_backbone import TwoStreamBackbone
 from keras_grurcn.models.video_classifier import VideoClassifier
+from keras_grurcn.preprocessing.two_stream_preprocessor import TwoStreamPreprocessor
 
 FUSION = "two_stream_fusion"
 
@@ -22,6 +23,8 @@ class TwoStreamVideoClassifier(VideoClassifier):
     best on validation. With a `TwoStreamPreprocessor` it takes
     `{"rgb": frames, "flow": flow_images}`; the cached percepts of both
     streams (`{"rgb_<level>": ..., "flow_<level>": ...}`) always.
+    `from_streams` joins two classifiers trained apart (the paper's late
+    fusion; `keras_grurcn.training.train_two_stream`).
 
     Args:
         backbone: a `TwoStreamBackbone`.
@@ -77,6 +80,79 @@ class TwoStreamVideoClassifier(VideoClassifier):
             streams.append(head(stream_inputs))
         fused = StreamFusion(self._initial_flow_weight, name=FUSION)(streams)
         return keras.Model(inputs, fused, name="head")
+
+    @classmethod
+    def from_streams(cls, rgb, flow, *, flow_weight=0.5, name="two_stream"):
+        """The two-stream classifier of an RGB and a flow classifier.
+
+        The streams' backbones and preprocessors become the two-stream
+        task's own (the same objects and variables: trained weights are
+        not copied), and their heads' weights are copied into
+        `"rgb_head"` and `"flow_head"`. The streams must classify the same
+        classes; build them with `keras_grurcn.models.
+        build_stream_classifier` (backbones named `"rgb_backbone"` and
+        `"flow_backbone"`, preprocessors of modality `"rgb"` and
+        `"flow"`).
+
+        Args:
+            rgb: the RGB stream's `VideoClassifier`.
+            flow: the flow stream's `VideoClassifier`.
+            flow_weight: the flow stream's share of the fused probabilities.
+            name: the task's name.
+
+        Returns:
+            A `TwoStreamVideoClassifier`.
+
+        Examples:
+
+        ```python
+        def stream(name):
+            return keras_grurcn.models.build_stream_classifier(
+                name, class_names=["left", "right"], backbone_weights=None,
+                num_frames=4, image_size=32, levels=["pool2"], hidden_maps=4,
+            )
+
+        model = keras_grurcn.models.TwoStreamVideoClassifier.from_streams(
+            stream("rgb"), stream("flow"), flow_weight=0.7
+        )
+        model.flow_weight  # 0.7
+        ```
+        """
+        for stream, classifier in (("rgb", rgb), ("flow", flow)):
+            if type(classifier) is not VideoClassifier:
+                raise ValueError(
+                    f"from_streams: `{stream}` must be a VideoClassifier, got "
+                    f"{type(classifier).__name__}."
+                )
+        if (rgb.num_classes, rgb.class_names) != (flow.num_classes, flow.class_names):
+            raise ValueError(
+                "from_streams: the streams classify different classes: "
+                f"{rgb.labels} (rgb) and {flow.labels} (flow)."
+            )
+        if (rgb.preprocessor is None) != (flow.preprocessor is None):
+            raise ValueError(
+                "from_streams: both streams need a preprocessor, or neither."
+            )
+        preprocessor = None
+        if rgb.preprocessor is not None:
+            preprocessor = TwoStreamPreprocessor(
+                rgb.preprocessor, flow.preprocessor, name="preprocessor"
+            )
+        task = cls(
+            TwoStreamBackbone(rgb.backbone, flow.backbone, name="backbone"),
+            preprocessor,
+            num_classes=rgb.num_classes,
+            class_names=rgb.class_names,
+            dropout=rgb.dropout,
+            flow_weight=flow_weight,
+            name=name,
+        )
+        for stream, classifier in (("rgb", rgb), ("flow", flow)):
+            head = task.head.get_layer(f"{stream}_head")
+            for layer in classifier.head.layers:
+                if layer.weights:
+                    head.get_layer(layer.name).set_weights(layer.get_weights())
+        return task
 
     @property
     def flow_weight(self):

@@ -13,6 +13,7 @@ from keras_grurcn.percepts.backbones import BACKBONES
 from keras_grurcn.percepts.backbones import get_backbone
 from keras_grurcn.percepts.backbones import list_backbones
 from keras_grurcn.percepts.frame_percepts import FramePercepts
+from keras_grurcn.percepts.percept_extractor import average_input_filters
 from keras_grurcn.percepts.percept_extractor import build_percept_extractor
 from keras_grurcn.percepts.percept_level import PerceptLevel
 from keras_grurcn.percepts.percept_shapes import percept_shapes
@@ -23,6 +24,7 @@ __all__ = [
     "BackboneSpec",
     "FramePercepts",
     "PerceptLevel",
+    "average_input_filters",
     "build_percept_extractor",
     "get_backbone",
     "list_backbones",

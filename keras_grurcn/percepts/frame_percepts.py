@@ -28,6 +28,9 @@ class FramePercepts(keras.layers.Layer):
         trainable: whether the backbone is trained. Frozen by default
             (weights non-trainable, BatchNormalization in inference mode);
             `layer.trainable = True` unfreezes it later.
+        cross_modality: start from RGB weights for optical-flow images:
+            the first convolution's filters averaged over the colour
+            channels and replicated (see `build_percept_extractor`).
         **kwargs: base layer arguments (`name`, ...).
 
     Call arguments:
@@ -62,10 +65,12 @@ class FramePercepts(keras.layers.Layer):
         backbone_weights="imagenet",
         image_size=(224, 224),
         trainable=False,
+        cross_modality=False,
         **kwargs,
     ):
         super().__init__(trainable=trainable, **kwargs)
         spec = get_backbone(backbone)
+        self.cross_modality = bool(cross_modality)
         self.backbone = spec.name
         self.levels = list(spec.resolve_levels(levels))
         self.backbone_weights = backbone_weights
@@ -76,6 +81,7 @@ class FramePercepts(keras.layers.Layer):
             weights=backbone_weights,
             image_size=self.image_size,
             trainable=trainable,
+            cross_modality=self.cross_modality,
             name=f"{self.name}_extractor",
         )
         self._percept_shapes = {
@@ -118,6 +124,7 @@ class FramePercepts(keras.layers.Layer):
                 "levels": list(self.levels),
                 "backbone_weights": self.backbone_weights,
                 "image_size": list(self.image_size),
+                "cross_modality": self.cross_modality,
             }
         )
         return config

@@ -12,6 +12,7 @@ def build_percept_extractor(
     weights="imagenet",
     image_size=(224, 224),
     trainable=False,
+    cross_modality=False,
     name=None,
 ):
     """Builds a model mapping images to percepts at several backbone levels.
@@ -41,6 +42,13 @@ def build_percept_extractor(
         trainable: whether the backbone's weights are trained. Frozen by
             default; frozen BatchNormalization layers run in inference
             mode. `model.trainable = ...` switches it later.
+        cross_modality: for images that are not RGB photographs (optical
+            flow encoded as images, `keras_grurcn.data.flow_images`): the
+            first convolution's filters are averaged over the three input
+            channels and the average replicated on each, the
+            cross-modality initialisation of TSN (Wang et al., 2016), so
+            RGB-trained weights respond to the channels alike instead of
+            to colours that flow images do not have.
         name: the model's name, `"<backbone>_percept_extractor"` by
             default.
 
@@ -69,6 +77,7 @@ def build_percept_extractor(
 
     References:
         - [Ballas et al., 2016](https://arxiv.org/abs/1511.06432)
+        - [Wang et al., 2016](https://arxiv.org/abs/1608.00859) (TSN)
     """
     spec = get_backbone(backbone)
     levels = spec.resolve_levels(levels)
@@ -97,6 +106,8 @@ def build_percept_extractor(
 
     # === Layers ===
     application = _build_application(spec, weights, image_size, application_kwargs)
+    if cross_modality:
+        average_input_filters(application)
     # A functional model over the application's graph keeps only the layers
     # between its input and the requested outputs: the backbone is cut after
     # the deepest level, and the rest is dropped with `application`.
@@ -120,6 +131,44 @@ def build_percept_extractor(
     )
     extractor.trainable = trainable
     return extractor
+
+
+def average_input_filters(model):
+    """TSN's cross-modality initialisation of a CNN's first convolution.
+
+    The first convolution's kernel `(rows, cols, channels, filters)` is
+    replaced by its mean over the input channels, replicated on each: every
+    filter then sees the sum of the channels (for flow images: horizontal
+    and vertical displacement and magnitude) with the spatial pattern the
+    RGB weights learnt.
+
+    Args:
+        model: a Keras model (a `keras.applications` CNN).
+
+    Returns:
+        The layer whose kernel was changed.
+
+    Examples:
+
+    ```python
+    cnn = keras.applications.VGG16(
+        include_top=False, weights=None, input_shape=(32, 32, 3)
+    )
+    layer = keras_grurcn.percepts.average_input_filters(cnn)
+    layer.name  # 'block1_conv1'
+    ```
+    """
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D) and not isinstance(
+            layer, keras.layers.DepthwiseConv2D
+        ):
+            kernel = keras.ops.convert_to_numpy(layer.kernel)
+            average = kernel.mean(axis=2, keepdims=True)
+            layer.kernel.assign(average.repeat(kernel.shape[2], axis=2))
+            return layer
+    raise ValueError(
+        f"average_input_filters: {model.name!r} has no convolution to initialise."
+    )
 
 
 def _check_weights(weights):

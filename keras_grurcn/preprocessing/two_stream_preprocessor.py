@@ -13,13 +13,16 @@ class TwoStreamPreprocessor(Preprocessor):
     """RGB frames and optical-flow images -> the percepts of both streams.
 
     Two `VideoPreprocessor`s, one per stream, each with its own CNN (the
-    paper's flow stream reads a flow-trained VGG-16). Flow comes in as
-    images a CNN takes (`keras_grurcn.data.flow_to_image`), made by the
-    package's flow function from the decoded frames.
+    paper's flow stream reads a flow-trained VGG-16; with ImageNet weights
+    the flow CNN gets TSN's cross-modality initialisation). Flow comes in
+    as images a CNN takes, made from the decoded frames by the package's
+    flow function, outside the graph: `keras_grurcn.data.video_flow_images(
+    frames, **preprocessor.flow.flow_image_options)`, the function the
+    flow percept caches were made with.
 
     Args:
-        rgb: the RGB stream's `VideoPreprocessor`.
-        flow: the flow stream's `VideoPreprocessor`.
+        rgb: the RGB stream's `VideoPreprocessor` (`modality="rgb"`).
+        flow: the flow stream's `VideoPreprocessor` (`modality="flow"`).
         **kwargs: base layer arguments (`name`).
 
     Call arguments:
@@ -33,14 +36,14 @@ class TwoStreamPreprocessor(Preprocessor):
     Examples:
 
     ```python
-    def stream():
+    def stream(modality):
         return keras_grurcn.VideoPreprocessor(
             "vgg16", levels=["pool2"], backbone_weights=None, num_frames=4,
-            image_size=32,
+            image_size=32, modality=modality,
         )
 
     preprocessor = keras_grurcn.preprocessing.TwoStreamPreprocessor(
-        stream(), stream()
+        stream("rgb"), stream("flow")
     )
     clips = np.zeros((1, 4, 32, 32, 3), "uint8")
     sorted(preprocessor({"rgb": clips, "flow": clips}))
@@ -55,6 +58,12 @@ class TwoStreamPreprocessor(Preprocessor):
                 raise ValueError(
                     f"TwoStreamPreprocessor: `{stream}` must be a "
                     f"VideoPreprocessor, got {type(preprocessor).__name__}."
+                )
+            if preprocessor.modality != stream:
+                raise ValueError(
+                    f"TwoStreamPreprocessor: the `{stream}` stream's preprocessor "
+                    f"{preprocessor.name!r} reads {preprocessor.modality!r} "
+                    f"inputs, not {stream!r} (are the two swapped?)."
                 )
         self.rgb = rgb
         self.flow = flow

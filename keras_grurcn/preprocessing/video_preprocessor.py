@@ -8,6 +8,7 @@ from keras_grurcn.percepts.backbones import get_backbone
 from keras_grurcn.percepts.frame_percepts import FramePercepts
 from keras_grurcn.preprocessing.frame_resizing import frame_resizer
 from keras_grurcn.preprocessing.frame_sampling import uniform_frame_indices
+from keras_grurcn.preprocessing.input_modality import check_input_modality
 from keras_grurcn.preprocessing.preprocessor import Preprocessor
 
 # The output of a preprocessor without a CNN (pixel models such as C3D).
@@ -46,6 +47,16 @@ class VideoPreprocessor(Preprocessor):
     `save_to_preset`); loading a saved preprocessor does not download or
     read `backbone_weights` again.
 
+    The frames may be optical-flow images (`modality="flow"`, the flow
+    stream of a two-stream model): OpenCV's flow cannot run in the graph,
+    so they are made beside the model by `keras_grurcn.data.flow_images`
+    (or `video_flow_images` from decoded video, with
+    `flow_image_options`), and the preprocessor records the method and
+    bound that made them. With ImageNet weights, a flow preprocessor's CNN
+    gets the cross-modality initialisation of Wang et al. (2016, TSN): the
+    first convolution's filters averaged over the RGB channels and
+    replicated (see `keras_grurcn.percepts.build_percept_extractor`).
+
     Args:
         backbone: a registered CNN (`keras_grurcn.percepts.list_backbones()`;
             `"vgg16"` is the paper's), or `None` for pixels.
@@ -58,11 +69,17 @@ class VideoPreprocessor(Preprocessor):
         image_size: int or `(height, width)` of the frames (224 in the
             paper).
         trainable: fine-tune the CNN (frozen in the paper).
+        modality: `"rgb"` (video frames) or `"flow"` (optical-flow images).
+        flow_method: for flow, the algorithm that made the images:
+            `"farneback"` (default) or `"tvl1"`.
+        flow_bound: for flow, the displacement in pixels mapped to the ends
+            of the 0..255 range (default 20).
         **kwargs: base layer arguments (`name`, `dtype`).
 
     Call arguments:
         frames: RGB video `(batch, time, height, width, 3)`, uint8 or float
-            in `[0, 255]`, any length and size.
+            in `[0, 255]`, any length and size (flow images for
+            `modality="flow"`).
         training: passed to the CNN (matters only when it is trainable).
 
     Returns:
@@ -86,6 +103,7 @@ class VideoPreprocessor(Preprocessor):
 
     References:
         - [Ballas et al., 2016](https://arxiv.org/abs/1511.06432)
+        - [Wang et al., 2016](https://arxiv.org/abs/1608.00859) (TSN)
     """
 
     def __init__(
@@ -96,9 +114,15 @@ class VideoPreprocessor(Preprocessor):
         num_frames=10,
         image_size=(224, 224),
         trainable=False,
+        modality="rgb",
+        flow_method=None,
+        flow_bound=None,
         **kwargs,
     ):
         super().__init__(trainable=trainable, **kwargs)
+        self.modality, self.flow_method, self.flow_bound = check_input_modality(
+            modality, flow_method, flow_bound
+        )
         self.num_frames = check_positive_int(
             "num_frames", num_frames, allow_none=True, maximum=MAX_FRAMES
         )
@@ -119,6 +143,9 @@ class VideoPreprocessor(Preprocessor):
                 backbone_weights=backbone_weights,
                 image_size=self.image_size,
                 trainable=trainable,
+                # ImageNet's RGB filters read flow images once averaged; a
+                # local file is taken as the stream's own (e.g. flow-trained).
+                cross_modality=modality == "flow" and backbone_weights == "imagenet",
                 name=f"{self.backbone}_percepts",
             )
         self.built = True
@@ -131,6 +158,23 @@ class VideoPreprocessor(Preprocessor):
         spec = get_backbone(self.backbone)
         return {
             level: spec.level_shape(level, self.image_size) for level in self.levels
+        }
+
+    @property
+    def flow_image_options(self):
+        """The `keras_grurcn.data.video_flow_images` arguments for this input.
+
+        `{"num_frames", "image_size", "method", "bound"}`: how to make a flow
+        preprocessor's input from decoded video frames, exactly as its
+        percept cache was made; `None` for RGB.
+        """
+        if self.modality != "flow":
+            return None
+        return {
+            "num_frames": self.num_frames,
+            "image_size": self.image_size,
+            "method": self.flow_method,
+            "bound": self.flow_bound,
         }
 
     def sample_frames(self, frames):
@@ -154,8 +198,8 @@ class VideoPreprocessor(Preprocessor):
         """Steps 1 and 2: the clip the model sees, float32 in `[0, 255]`."""
         if len(frames.shape) != 5 or frames.shape[-1] != 3:
             raise ValueError(
-                f"{type(self).__name__} {self.name!r}: expected RGB video "
-                "(batch, time, height, width, 3); got shape "
+                f"{type(self).__name__} {self.name!r}: expected {self.modality} "
+                "video (batch, time, height, width, 3); got shape "
                 f"{tuple(frames.shape)}."
             )
         if frames.shape[1] == 0:
@@ -189,6 +233,9 @@ class VideoPreprocessor(Preprocessor):
                 "backbone_weights": self.backbone_weights,
                 "num_frames": self.num_frames,
                 "image_size": list(self.image_size),
+                "modality": self.modality,
+                "flow_method": self.flow_method,
+                "flow_bound": self.flow_bound,
             }
         )
         return config
@@ -204,11 +251,10 @@ class VideoPreprocessor(Preprocessor):
 
     @classmethod
     def from_builtin_preset(cls, preset, **kwargs):
-        extract = preset["extract"]
+        # A preset is an experiment config: the CNN, frames and size in its
+        # `preprocessor` section, the levels the model reads in `model`.
         arguments = {
-            "backbone": extract["backbone"],
-            "levels": preset["build"].get("levels"),
-            "num_frames": extract["num_frames"],
-            "image_size": extract["image_size"],
+            **preset["preprocessor"],
+            "levels": preset["model"].get("levels"),
         }
         return cls(**{**arguments, **kwargs})

@@ -6,6 +6,8 @@ import zipfile
 
 import keras
 
+from keras_grurcn.saving.package_classes import register_package_classes
+
 # `config.json` of the zoo's models is tens of kilobytes (a captioner's
 # vocabulary adds ~10 bytes a word); anything near this is not a model.
 _MAX_CONFIG_BYTES = 64 * 2**20
@@ -168,6 +170,9 @@ def load_model(path, *, compile=True):
         raise FileNotFoundError(f"{path}: no such .keras file.")
     if not zipfile.is_zipfile(path):
         raise ValueError(f"{path}: not a .keras file (not a zip archive).")
+    # "Registered in this process" must mean every keras_grurcn class,
+    # whichever parts of the (lazy) package were imported so far.
+    register_package_classes()
     reason = code_carrying_object(_read_config(path))
     if reason:
         raise ValueError(

@@ -21,6 +21,7 @@ import keras
 
 from keras_grurcn.compat import SafeModeScope
 from keras_grurcn.saving.model_loading import code_carrying_object
+from keras_grurcn.saving.package_classes import register_package_classes
 from keras_grurcn.version import __version__
 
 METADATA_FILE = "metadata.json"
@@ -116,6 +117,7 @@ def registered_class(serialized, path, base):
             f"{path}: expected a {base.__name__} registered by keras_grurcn; the "
             f"file names {registered_name or serialized.get('class_name')!r}."
         )
+    register_package_classes()  # The package is lazy: see package_classes.
     cls = keras.saving.get_registered_object(registered_name)
     if not (isinstance(cls, type) and issubclass(cls, base)):
         raise ValueError(

@@ -163,7 +163,14 @@ def fit_with_callbacks(
 
 
 def train_and_evaluate(
-    config, workdir, model_fn, train_ds, val_ds, *, extra_callbacks=()
+    config,
+    workdir,
+    model_fn,
+    train_ds,
+    val_ds,
+    *,
+    extra_callbacks=(),
+    evaluation_protocol=None,
 ):
     """Trains a video model (a classifier, or a captioner) and evaluates it.
 
@@ -195,6 +202,9 @@ def train_and_evaluate(
             built).
         val_ds: the same for validation.
         extra_callbacks: more Keras callbacks for `fit`.
+        evaluation_protocol: how `val_ds` views each video (clips, crops,
+            frames, sampling), written beside the scores in `metrics.json`
+            as `"protocol"`.
 
     Returns:
         `(model, metrics)`: the trained model (best weights when early
@@ -242,7 +252,10 @@ def train_and_evaluate(
         if isinstance(model, Task):
             model.save_to_preset(paths["preset"])
         with open(paths["metrics"], "w") as file:
-            json.dump(metrics, file, indent=2)
+            record = dict(metrics)
+            if evaluation_protocol is not None:
+                record["protocol"] = evaluation_protocol
+            json.dump(record, file, indent=2)
     return model, metrics
 
 

@@ -119,6 +119,7 @@ def test_extract_with_the_direct_runner_then_train_on_it(videos, tmp_path):
     )
     assert status == 0
     # The trained model keeps the cache's preprocessor and class names.
+    assert (workdir / "final.keras").exists()
     trained = Task.from_preset(str(workdir / "preset"))
     assert trained.class_names == ["down", "left", "right", "up"]
 

@@ -62,7 +62,10 @@ def caches(videos, tmp_path_factory):
     preprocessor_dir = saved_tiny_preprocessor(root / "preprocessor")
     log, logger = _Lines(), logging.getLogger("keras_grurcn.data")
     logger.addHandler(log)
-    level, logger.level = logger.level, logging.INFO
+    # setLevel, not `logger.level = ...`: it also clears the logger's cache of
+    # isEnabledFor answers, which an earlier run of the writer may have filled.
+    level = logger.level
+    logger.setLevel(logging.INFO)
     try:
         write_percept_cache_beam(
             videos,

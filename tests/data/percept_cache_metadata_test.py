@@ -63,6 +63,24 @@ def _set(*keys_and_value):
         (_set("dtype", "uint8"), "quantization"),
         (_set("shards", {"file": "x"}), "shards must be a list"),
         (lambda content: content.pop("levels"), "lacks levels"),
+        (_set("modality", "depth"), "modality must be one of"),
+        (_set("flow", {"method": "farneback", "bound": 20}), "flow must be null"),
+        (
+            lambda content: content.update(modality="flow", flow={"bound": 20}),
+            "flow lacks method",
+        ),
+        (
+            lambda content: content.update(
+                modality="flow", flow={"method": "lucas", "bound": 20}
+            ),
+            "flow.method",
+        ),
+        (
+            lambda content: content.update(
+                modality="flow", flow={"method": "tvl1", "bound": 1e9}
+            ),
+            "flow.bound",
+        ),
     ],
 )
 def test_crafted_cache_info_is_an_error_naming_the_file(cache, change, message):

@@ -59,3 +59,38 @@ def test_captions_name_colour_and_direction():
 def test_invalid_sizes_are_rejected():
     with pytest.raises(ValueError, match="patch_size"):
         synthetic.make_motion_clips(2, image_size=8, patch_size=8)
+
+
+def test_flickering_clips_keep_the_grey_levels_and_redraw_the_colours():
+    import cv2
+
+    from keras_grurcn.data import compute_optical_flow
+
+    frames, labels = synthetic.make_motion_clips(
+        8, num_frames=3, image_size=32, patch_size=12, appearance="flicker"
+    )
+    assert frames.shape == (8, 3, 32, 32, 3) and np.bincount(labels).tolist() == [2] * 4
+    for clip, label in zip(frames, labels):
+        rgb = clip.astype(float)
+        grey = np.stack([cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in clip]).astype(
+            float
+        )
+        # Every pixel's colour changes from frame to frame...
+        assert np.mean(np.abs(np.diff(rgb, axis=0)).max(axis=-1) > 3) > 0.9
+        # ...while the grey image changes only where the square moves (12x12,
+        # 2 pixels a frame: at most 14 x 12 of the 32 x 32 pixels).
+        assert np.mean(np.abs(np.diff(grey, axis=0)) > 3) < 14 * 12 / 32**2
+        dx, dy = synthetic._MOTION_STEPS[label][::-1]
+        flow = compute_optical_flow(clip)[0]
+        magnitude = np.linalg.norm(flow, axis=-1)
+        fast = magnitude >= np.percentile(magnitude, 90)  # On the square.
+        median = np.median(flow[fast], axis=0)
+        along = median @ np.array([dx, dy])  # The labelled direction...
+        across = median @ np.array([-dy, dx])
+        assert along > 0.2 and abs(across) < along, (label, median)  # ...leads.
+    _, _, captions = synthetic.make_captioned_motion_clips(
+        1, num_frames=2, appearance="flicker", captions_per_clip=1
+    )
+    assert captions[0][0].startswith("a flickering square moves")
+    with pytest.raises(ValueError, match="appearance"):
+        synthetic.make_motion_clips(1, appearance="strobe")

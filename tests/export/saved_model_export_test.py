@@ -2,7 +2,6 @@ import os
 import shutil
 import subprocess
 import sys
-import textwrap
 
 import keras
 import numpy as np
@@ -12,43 +11,23 @@ import tensorflow as tf
 import keras_grurcn
 from keras_grurcn.export import export_saved_model
 from tests.export.conftest import CLASS_NAMES
+from tests.export.without_package import run_without_package
 
-# A serving container has TensorFlow and nothing of this package: the child
-# process blocks every `keras_grurcn` import and runs outside the checkout.
-SERVING_PROCESS = textwrap.dedent(
-    """
-    import sys
+SERVING_SCRIPT = """
+import numpy as np
+import tensorflow as tf
 
-    class NoKerasGrurcn:
-        def find_spec(self, name, path=None, target=None):
-            if name == "keras_grurcn" or name.startswith("keras_grurcn."):
-                raise ModuleNotFoundError("keras_grurcn is not installed here")
-            return None
-
-    sys.meta_path.insert(0, NoKerasGrurcn())
-    try:
-        import keras_grurcn  # noqa: F401
-    except ModuleNotFoundError:
-        pass
-    else:
-        raise SystemExit("keras_grurcn was importable")
-
-    import numpy as np
-    import tensorflow as tf
-
-    export_dir, frames_path, output_path = sys.argv[1:]
-    served = tf.saved_model.load(export_dir)
-    outputs = served.signatures["serving_default"](
-        frames=tf.constant(np.load(frames_path))
-    )
-    np.savez(
-        output_path,
-        probabilities=outputs["probabilities"].numpy(),
-        labels=outputs["labels"].numpy().astype(str),
-    )
-    assert not any(name.startswith("keras_grurcn") for name in sys.modules)
-    """
+export_dir, frames_path, output_path = sys.argv[1:]
+served = tf.saved_model.load(export_dir)
+outputs = served.signatures["serving_default"](
+    frames=tf.constant(np.load(frames_path))
 )
+np.savez(
+    output_path,
+    probabilities=outputs["probabilities"].numpy(),
+    labels=outputs["labels"].numpy().astype(str),
+)
+"""
 
 
 def random_frames(shape, seed=0):
@@ -112,28 +91,14 @@ def test_fresh_process_without_keras_grurcn_serves_the_same_predictions(
 ):
     frames = random_frames((2, 7, 40, 50, 3), seed=1)
     np.save(tmp_path / "frames.npy", frames)
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("PYTHONPATH", "TF_CONFIG")
-    }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-I",
-            "-c",
-            SERVING_PROCESS,
-            export_dir,
-            str(tmp_path / "frames.npy"),
-            str(tmp_path / "served.npz"),
-        ],
+    run_without_package(
+        SERVING_SCRIPT,
+        export_dir,
+        tmp_path / "frames.npy",
+        tmp_path / "served.npz",
         cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
         timeout=180,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
     served = np.load(tmp_path / "served.npz")
     in_process = predict(classifier, frames)
     np.testing.assert_allclose(

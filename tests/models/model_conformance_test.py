@@ -234,6 +234,43 @@ def test_preset_round_trip(row_and_model, tmp_path):
     )
 
 
+# Rows that cannot classify frame by frame, and a word of the reason given.
+CANNOT_STREAM = {
+    "grurcn_bidirectional": "backward",
+    "c3d": "3D convolutions",
+    "two_stream": "optical flow",
+    "grurcn_bidirectional_percepts": "backward",
+    "two_stream_percepts": "optical flow",
+}
+
+
+def test_streams_frame_by_frame_or_says_why(row_and_model):
+    row, model = row_and_model
+    if row in CANNOT_STREAM:
+        assert CANNOT_STREAM[row] in keras_grurcn.models.task_streaming_refusal(model)
+        with pytest.raises(ValueError, match=CANNOT_STREAM[row]):
+            keras_grurcn.models.ClassifierStream(model)
+        return
+    clip_length = COMMON["num_frames"]  # the model's: nothing is resampled
+    inputs = row_inputs(row, model)
+    if isinstance(inputs, dict):
+        clip = {name: value[:, :clip_length] for name, value in inputs.items()}
+        frame = lambda index: {name: v[:, index] for name, v in clip.items()}  # noqa: E731
+    else:
+        clip = inputs[:, :clip_length]
+        frame = lambda index: clip[:, index]  # noqa: E731
+    stream = keras_grurcn.models.ClassifierStream(model)
+    states = stream.initial_state(batch_size=2)
+    for index in range(clip_length):
+        probabilities, states = stream.step(frame(index), states)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(probabilities),
+        keras.ops.convert_to_numpy(model(clip)),
+        atol=1e-5,
+    )
+    assert set(states) == set(stream.state_shapes)
+
+
 def test_every_listed_classifier_has_a_row():
     rows = {name for name, _, _, _ in CONFORMANCE_TABLE.values()}
     classifiers = {

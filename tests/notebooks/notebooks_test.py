@@ -29,12 +29,13 @@ REFRESH = "run `make notebooks` and commit the notebooks"
 
 def test_every_notebook_is_listed():
     names = [path.name for path in NOTEBOOKS]
-    assert names[:5] == [
+    assert names[:6] == [
         "01_quickstart.ipynb",
         "02_fine_tune_your_videos.ipynb",
         "03_captioning.ipynb",
         "04_export_and_serve.ipynb",
         "05_inside_convgru.ipynb",
+        "06_two_stream_flow.ipynb",
     ], names
 
 

@@ -148,3 +148,38 @@ def test_other_errors_while_loading_imagenet_weights_pass_through(monkeypatch):
     monkeypatch.setattr(file_utils, "get_file", corrupted_download)
     with pytest.raises(ValueError, match="corrupted"):
         build_percept_extractor("vgg16", ["pool2"], image_size=(32, 32))
+
+
+@pytest.mark.parametrize("backbone", ["vgg16", "resnet50", "efficientnetv2b0"])
+def test_cross_modality_averages_the_first_convolution_over_the_channels(
+    backbone, tmp_path
+):
+    spec = get_backbone(backbone)
+    source = getattr(keras.applications, spec.application)(
+        include_top=False, weights=None, input_shape=(32, 32, 3)
+    )
+    weights_file = tmp_path / f"{backbone}.weights.h5"
+    source.save_weights(weights_file)
+    extractor = build_percept_extractor(
+        backbone,
+        [spec.default_levels[0]],
+        weights=weights_file,
+        image_size=(32, 32),
+        cross_modality=True,
+    )
+    trunk = extractor.get_layer(source.name)
+    first = next(
+        layer for layer in trunk.layers if isinstance(layer, keras.layers.Conv2D)
+    )
+    original = keras.ops.convert_to_numpy(source.get_layer(first.name).kernel)
+    averaged = keras.ops.convert_to_numpy(first.kernel)
+    for channel in range(3):
+        np.testing.assert_allclose(
+            averaged[:, :, channel], original.mean(axis=2), rtol=1e-6, atol=1e-7
+        )
+    # Only the first convolution changes.
+    later = [layer for layer in trunk.layers if layer.weights][1]
+    for mine, theirs in zip(later.weights, source.get_layer(later.name).weights):
+        np.testing.assert_array_equal(
+            keras.ops.convert_to_numpy(mine), keras.ops.convert_to_numpy(theirs)
+        )

@@ -123,3 +123,84 @@ def test_builtin_preset_builds_the_paper_preprocessor():
     )
     assert (preprocessor.backbone, preprocessor.num_frames) == ("vgg16", 10)
     assert preprocessor.levels == ["pool2"]
+
+
+def _first_kernel(preprocessor):
+    extractor = preprocessor.percepts.extractor
+    return keras.ops.convert_to_numpy(
+        extractor.get_layer("vgg16").get_layer("block1_conv1").kernel
+    )
+
+
+def test_a_flow_preprocessor_starts_from_imagenet_filters_averaged(
+    monkeypatch, tmp_path
+):
+    # ImageNet's weights are downloaded by keras.applications' get_file: here
+    # it hands over a local file of VGG-16 weights instead of the network's.
+    from keras.src.utils import file_utils
+
+    keras.utils.set_random_seed(3)
+    source = keras.applications.VGG16(
+        include_top=False, weights=None, input_shape=(32, 32, 3)
+    )
+    weights_file = str(tmp_path / "vgg16_imagenet_stand_in.weights.h5")
+    source.save_weights(weights_file)
+    monkeypatch.setattr(file_utils, "get_file", lambda *args, **kw: weights_file)
+    rgb_kernel = keras.ops.convert_to_numpy(source.get_layer("block1_conv1").kernel)
+
+    def stream(modality, weights="imagenet"):
+        return VideoPreprocessor(
+            "vgg16",
+            ["pool1"],
+            backbone_weights=weights,
+            num_frames=2,
+            image_size=32,
+            modality=modality,
+        )
+
+    np.testing.assert_array_equal(_first_kernel(stream("rgb")), rgb_kernel)
+    flow = _first_kernel(stream("flow"))
+    np.testing.assert_allclose(
+        flow, np.repeat(rgb_kernel.mean(axis=2, keepdims=True), 3, axis=2), atol=1e-7
+    )
+    # A local file is the flow stream's own weights (e.g. a flow-trained CNN).
+    np.testing.assert_array_equal(
+        _first_kernel(stream("flow", weights_file)), rgb_kernel
+    )
+
+
+def test_flow_preprocessors_record_how_their_images_are_made(tmp_path):
+    flow = VideoPreprocessor(
+        "vgg16",
+        ["pool2"],
+        backbone_weights=None,
+        num_frames=4,
+        image_size=32,
+        modality="flow",
+        flow_method="tvl1",
+        flow_bound=8,
+    )
+    assert flow.flow_image_options == {
+        "num_frames": 4,
+        "image_size": (32, 32),
+        "method": "tvl1",
+        "bound": 8.0,
+    }
+    flow.save_to_preset(tmp_path / "flow")
+    restored = keras_grurcn.preprocessing.Preprocessor.from_preset(
+        str(tmp_path / "flow")
+    )
+    assert restored.flow_image_options == flow.flow_image_options
+    rgb = pixels()
+    assert (rgb.modality, rgb.flow_image_options) == ("rgb", None)
+    assert VideoPreprocessor(None, modality="flow").flow_method == "farneback"
+    with pytest.raises(ValueError, match="modality"):
+        VideoPreprocessor(None, modality="depth")
+    with pytest.raises(ValueError, match="flow_method"):
+        VideoPreprocessor(None, modality="flow", flow_method="lucas")
+    with pytest.raises(ValueError, match="flow_bound"):
+        VideoPreprocessor(None, modality="flow", flow_bound=0)
+    with pytest.raises(ValueError, match="modality='flow'"):
+        VideoPreprocessor(None, flow_bound=20)
+    with pytest.raises(ValueError, match="swapped"):
+        keras_grurcn.preprocessing.TwoStreamPreprocessor(flow, flow)

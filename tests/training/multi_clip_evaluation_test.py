@@ -93,7 +93,7 @@ def test_video_prediction_is_the_average_over_its_clips(tmp_path):
 
 def test_bad_inputs_are_explained():
     model = ProbabilitiesInPixels()
-    with pytest.raises(ValueError, match="clips shaped"):
+    with pytest.raises(ValueError, match="views shaped"):
         evaluate_multi_clip(model, [(np.zeros((2, 1, 1, NUM_CLASSES)), 0)])
     with pytest.raises(ValueError, match="labels must be in"):
         evaluate_multi_clip(model, [(video(one_hot(0)), 9)])
