@@ -5,48 +5,68 @@ still run against the package and report every ratio they promise.
 """
 
 import json
+import os
 import pathlib
 import subprocess
 import sys
 
+import pytest
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
-def run_benchmark(script, output, *arguments):
+def run_benchmark(script, output, *arguments, backend="tensorflow"):
     completed = subprocess.run(
         [sys.executable, f"benchmarks/{script}", *arguments, "--output", str(output)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=900,
+        env={**os.environ, "KERAS_BACKEND": backend},
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     return completed.stdout, json.loads(output.read_text())
 
 
-def test_convgru_benchmark_reports_its_ratios(tmp_path):
+@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
+def test_convgru_benchmark_reports_its_ratios(tmp_path, backend):
     stdout, result = run_benchmark(
         "convgru_vs_convlstm.py",
         tmp_path / "convgru.json",
-        *("--batch", "1", "--steps", "2", "--size", "6", "--channels", "4"),
-        *("--filters", "2", "--rounds", "2", "--repeats", "1"),
+        *("--batch", "2", "--steps", "3", "--size", "6", "--channels", "4"),
+        *("--filters", "2", "--rounds", "2", "--seconds", "0"),
+        backend=backend,
     )
-    assert result["workload"]["input_shape"] == [1, 2, 6, 6, 4]
-    assert set(result["ratios"]) == {
-        "train_convgru2d_over_convlstm2d",
-        "forward_convgru2d_over_floor",
-        "forward_convgru2d_over_convlstm2d",
-        "train_convgru2d_over_train_floor",
-        "train_floor_over_convlstm2d",
+    assert result["backend"] == backend
+    assert result["workload"]["input_shape"] == [2, 3, 6, 6, 4]
+    layers = ("convgru2d", "convgru2d_autodiff", "convgru2d_bptt", "convlstm2d")
+    expected = {
+        f"{kind}_{name}_over_handrolled"
+        for kind in ("train", "forward")
+        for name in layers
     }
-    for name, ms in result["best_ms"].items():
-        assert 0 < ms <= result["median_ms"][name]
+    expected |= {"train_convgru2d_over_convlstm2d", "forward_convgru2d_over_convlstm2d"}
+    expected |= {
+        "train_masked_over_plain",
+        "forward_masked_over_plain",
+        "train_stateful_over_plain",
+        "forward_stateful_over_plain",
+        "train_recurrent_dropout_over_plain",
+    }
+    assert set(result["ratios"]) == expected
+    for name, ms in result["median_ms"].items():
+        assert 0 < result["best_ms"][name] <= ms
     for name, ratio in result["ratios"].items():
-        assert ratio > 0 and f"{name:<34} {ratio:6.3f}" in stdout
+        assert ratio > 0 and f"{name:<44} {ratio:6.3f}" in stdout
     assert set(result["targets_met"]) == {
-        "train_convgru2d_over_convlstm2d <= 0.65",
-        "forward_convgru2d_over_floor <= 1.0",
+        "train_convgru2d_over_handrolled <= "
+        + ("0.9" if backend == "tensorflow" else "0.1"),
+        "forward_convgru2d_over_handrolled <= 1.0",
+        "train_masked_over_plain <= 1.15",
+        "train_stateful_over_plain <= 1.15",
+        "train_recurrent_dropout_over_plain <= 1.15",
     }
+    assert len(result["load_average_start"]) == 3
 
 
 def test_data_pipeline_benchmark_reports_its_ratios(tmp_path):

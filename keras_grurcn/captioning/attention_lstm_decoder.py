@@ -3,9 +3,7 @@
 import keras
 from keras import ops
 
-# The time loop Keras' own RNN layers use; see `call`.
-from keras.src.backend import rnn as backend_rnn
-
+from keras_grurcn import compat
 from keras_grurcn.captioning.caption_vocabulary import CaptionVocabulary
 from keras_grurcn.captioning.temporal_attention import TemporalAttention
 
@@ -229,7 +227,7 @@ class AttentionLSTMDecoder(keras.layers.Layer):
             )
             return output, list(state)
 
-        _, outputs, _ = backend_rnn(
+        _, outputs, _ = compat.rnn(
             step,
             embedded,
             list(self.initial_state(features)),

@@ -1,13 +1,16 @@
 import keras
 from keras import ops
 
-# The time loop Keras' own RNN layers use (tf.while_loop, lax.scan, ...):
-# it handles masks, go_backwards and unroll for every backend.
-from keras.src.backend import rnn as backend_rnn  # noqa: I001
-
+from keras_grurcn.layers.conv_gru_autodiff_loop import conv_gru_autodiff
+from keras_grurcn.layers.conv_gru_bptt_loop import conv_gru_bptt
+from keras_grurcn.layers.conv_gru_bptt_loop import supports_bptt
 from keras_grurcn.layers.conv_gru_cell import ConvGRUCell
-from keras_grurcn.layers.conv_gru_recurrence import conv_gru_recurrence
-from keras_grurcn.layers.conv_gru_recurrence import has_handwritten_backward
+
+# The time loops `implementation` can name, and the one "auto" picks per
+# backend: the fastest in benchmarks/convgru_vs_convlstm.py on a CPU (see
+# docs/benchmarks.md). Backends not measured get the generic loop.
+IMPLEMENTATIONS = ("autodiff", "bptt")
+FASTEST_IMPLEMENTATION = {"tensorflow": "autodiff", "jax": "bptt"}
 
 # Constructor arguments that belong to the cell; the layer's config
 # flattens them so `ConvGRU2D(**layer.get_config())` rebuilds the layer.
@@ -44,20 +47,33 @@ class ConvGRU(keras.layers.RNN):
     `ConvGRUCell` for the equations, weights and arguments. Its API matches
     `keras.layers.ConvLSTM2D`.
 
-    The input convolution `W * x_t` does not depend on the state, so it is
-    computed for every timestep in one batched convolution before the
-    recurrence; each step then runs two recurrent convolutions (`U_zr` for
-    both gates, then `U_h` on `r ⊙ h`) instead of ConvLSTM's eight. This
-    holds for every option (masks, `go_backwards`, `stateful`, `unroll`,
-    dropout).
+    Every step runs `conv_gru_step`: one input convolution for the three
+    gates, one recurrent convolution for both gates (`U_zr`) and one on
+    `r ⊙ h` (`U_h`), against ConvLSTM's eight. When the sequence starts
+    from the default zero state, the first step skips its two recurrent
+    convolutions (they would convolve zeros). Two time loops run that step,
+    chosen by `implementation`:
 
-    With the default activations, no mask, no recurrent dropout and no
-    unrolling, the time loop also has a hand-written backward pass (see
-    `conv_gru_recurrence`): its recurrent-kernel gradient is one batched
-    reduction over all steps instead of per-step filter gradients. Masked
-    sequences, recurrent dropout in training and other activations use
-    the per-step loop with automatic differentiation; both give the same
-    values and gradients.
+    - `"autodiff"`: Keras' RNN loop, differentiated by the backend. On
+      TensorFlow it uses TensorFlow's own convolution-gradient kernels and
+      is the fastest; it also runs any activation and `unroll=True`.
+    - `"bptt"`: a `keras.ops.scan` loop with a hand-written backward pass
+      (backpropagation through time) whose kernel gradients are one batched
+      reduction over all steps (`conv_gru_bptt`). On JAX it is the fastest
+      (33x faster to train than `"autodiff"` on a CPU). It needs the
+      default `tanh` and `sigmoid` activations and `unroll=False`.
+    - `"auto"` (default): the fastest measured for the backend, `"bptt"` on
+      JAX and `"autodiff"` on TensorFlow and other backends; `"autodiff"`
+      wherever `"bptt"` does not apply. Measured by
+      `benchmarks/convgru_vs_convlstm.py` on a 2-core CPU (batch 4, 10
+      steps, 28x28x128 -> 64 filters, 3x3; docs/benchmarks.md), against the
+      ConvGRU cell a user would write on `keras.layers.RNN`:
+      TensorFlow, `"autodiff"` trains in 0.75x its time and runs forward
+      in 0.99x (`"bptt"`: 1.21x, 1.10x); JAX, `"bptt"` trains in 0.027x
+      and runs forward in 0.94x (`"autodiff"`: 0.90x, 1.03x).
+
+    Both give the same values and gradients for masks, `go_backwards`,
+    `stateful`, dropout and recurrent dropout.
 
     Args:
         rank: int, 1, 2 or 3.
@@ -71,6 +87,8 @@ class ConvGRU(keras.layers.RNN):
         stateful: bool, keep the last state of each sample as the initial
             state of the next batch (`reset_state()` clears it).
         unroll: bool, unroll the time loop (static, short sequences only).
+        implementation: `"auto"`, `"autodiff"` or `"bptt"`, the time loop
+            (see above).
         **kwargs: `keras.layers.RNN` and base layer arguments.
 
     Call arguments:
@@ -117,6 +135,7 @@ class ConvGRU(keras.layers.RNN):
         go_backwards=False,
         stateful=False,
         unroll=False,
+        implementation="auto",
         **kwargs,
     ):
         cell = ConvGRUCell(
@@ -154,10 +173,33 @@ class ConvGRU(keras.layers.RNN):
             unroll=unroll,
             **kwargs,
         )
+        if implementation not in ("auto", *IMPLEMENTATIONS):
+            raise ValueError(
+                "`implementation` must be 'auto', 'autodiff' or 'bptt'. "
+                f"Received: implementation={implementation!r}"
+            )
+        if implementation == "bptt" and not (supports_bptt(cell) and not unroll):
+            raise ValueError(
+                "`implementation='bptt'` needs activation='tanh', "
+                "recurrent_activation='sigmoid' and unroll=False; use "
+                "implementation='autodiff' or 'auto'. Received: "
+                f"activation={activation!r}, recurrent_activation="
+                f"{recurrent_activation!r}, unroll={unroll!r}"
+            )
         self.rank = rank
+        self.implementation = implementation
         self.input_spec = keras.InputSpec(ndim=rank + 3)
-        # Tests switch this off to compare against the generic loop.
-        self._handwritten_backward = True
+        self._starts_from_zero_state = False
+
+    @property
+    def loop_implementation(self):
+        """The time loop this layer runs: `"autodiff"` or `"bptt"`."""
+        if self.implementation != "auto":
+            return self.implementation
+        fastest = FASTEST_IMPLEMENTATION.get(keras.backend.backend(), "autodiff")
+        if fastest == "bptt" and (self.unroll or not supports_bptt(self.cell)):
+            return "autodiff"
+        return fastest
 
     def build(self, sequences_shape, initial_state_shape=None):
         if len(sequences_shape) != self.rank + 3:
@@ -168,101 +210,84 @@ class ConvGRU(keras.layers.RNN):
             )
         super().build(sequences_shape, initial_state_shape)
 
+    def call(self, sequences, initial_state=None, mask=None, training=False):
+        # `RNN.call` fills in a zero state when none is given (and the layer
+        # is not stateful); `inner_loop` then skips the first step's
+        # recurrent convolutions, which would only convolve zeros.
+        self._starts_from_zero_state = initial_state is None and not self.stateful
+        return super().call(
+            sequences, initial_state=initial_state, mask=mask, training=training
+        )
+
     def inner_loop(self, sequences, initial_state, mask, training=False):
         cell = self.cell
-        dropout_mask = recurrent_mask = None
+        inputs = cell.to_channels_last(sequences)
         if training and cell.dropout > 0:
             # One mask per sequence, broadcast over time: (batch, 1, ...).
-            dropout_mask = ops.expand_dims(
-                cell.to_channels_last(cell.get_dropout_mask(sequences[:, 0])), 1
-            )
+            dropout_mask = cell.to_channels_last(cell.get_dropout_mask(sequences[:, 0]))
+            inputs = inputs * ops.expand_dims(dropout_mask, 1)
+        recurrent_mask = None
         if training and cell.recurrent_dropout > 0:
             recurrent_mask = cell.to_channels_last(
                 cell.get_recurrent_dropout_mask(initial_state[0])
             )
-        # All input convolutions at once: (batch, time, *spatial', 3 * filters).
-        projected = cell.project_inputs(cell.to_channels_last(sequences), dropout_mask)
-        if self.uses_handwritten_backward(mask, recurrent_mask):
-            return self.loop_with_handwritten_backward(projected, initial_state[0])
-        recurrent_kernels = cell.split_recurrent_kernel()
-        zero_output_for_mask = self.zero_output_for_mask
         if mask is not None:
-            # Masked steps carry the state forward unchanged. The mask rides
-            # along as one more channel of the step input, rather than going
-            # to the backend loop: its mask broadcasting assumes vector states
-            # on some backends (JAX), and one tensor (not a tuple) lets
-            # Keras' TF loop read a traced clip's unknown length.
-            mask = ops.cast(mask, projected.dtype)
+            mask = ops.cast(mask, inputs.dtype)
             if len(mask.shape) > 2:  # e.g. keras.layers.Masking: per position
                 mask = ops.max(mask, axis=tuple(range(2, len(mask.shape))))
-            mask = ops.reshape(mask, (*ops.shape(mask), *(1,) * (cell.rank + 1)))
-            mask = ops.broadcast_to(mask, (*ops.shape(projected)[:-1], 1))
-            projected = ops.concatenate([projected, mask], axis=-1)
-
-        def step(projected_t, states):
-            h_tm1 = states[0]
-            h = cell.recurrent_step(
-                projected_t, h_tm1, recurrent_kernels, recurrent_mask
+        steps = sequences.shape[1]
+        zero_state = self._starts_from_zero_state and steps is not None and steps > 1
+        state = None if zero_state else cell.to_channels_last(initial_state[0])
+        if self.loop_implementation == "bptt":
+            last_output, outputs, last_state = self.bptt_loop(
+                inputs, state, mask, recurrent_mask
             )
-            if mask is None:
-                return h, [h]
-            keep = projected_t[..., -1:] > 0.5
-            h = ops.where(keep, h, h_tm1)
-            output = (
-                ops.where(keep, h, ops.zeros_like(h)) if zero_output_for_mask else h
+        else:
+            last_output, outputs, last_state = conv_gru_autodiff(
+                cell,
+                inputs,
+                state,
+                step_mask=mask,
+                recurrent_mask=recurrent_mask,
+                go_backwards=self.go_backwards,
+                unroll=self.unroll,
+                return_sequences=self.return_sequences,
+                zero_output_for_mask=self.zero_output_for_mask,
             )
-            return output, [h]
-
-        initial_state = [cell.to_channels_last(initial_state[0])]
-        last_output, outputs, states = backend_rnn(
-            step,
-            projected,
-            initial_state,
-            go_backwards=self.go_backwards,
-            unroll=self.unroll,
-            input_length=sequences.shape[1],
-            return_all_outputs=self.return_sequences,
-        )
         return (
             cell.to_data_format(last_output),
             cell.to_data_format(outputs),
-            [cell.to_data_format(states[0])],
-        )
-
-    def uses_handwritten_backward(self, mask, recurrent_mask):
-        """Whether `loop_with_handwritten_backward` applies.
-
-        It needs the default activations, no mask, no recurrent dropout in
-        this call and no unrolling.
-        """
-        return (
-            self._handwritten_backward
-            and mask is None
-            and recurrent_mask is None
-            and not self.unroll
-            and has_handwritten_backward(self.cell)
-        )
-
-    def loop_with_handwritten_backward(self, projected, initial_state):
-        """The time loop with its hand-written backward pass.
-
-        See `conv_gru_recurrence`: same values as the generic loop, with a
-        cheaper gradient.
-        """
-        cell = self.cell
-        steps = ops.moveaxis(projected, 1, 0)  # time-major
-        if self.go_backwards:
-            steps = ops.flip(steps, axis=0)
-        states = conv_gru_recurrence(
-            steps, cell.recurrent_kernel, cell.to_channels_last(initial_state)
-        )
-        last_state = states[-1]
-        outputs = ops.moveaxis(states, 0, 1) if self.return_sequences else last_state
-        return (
-            cell.to_data_format(last_state),
-            cell.to_data_format(outputs),
             [cell.to_data_format(last_state)],
         )
+
+    def bptt_loop(self, inputs, initial_state, mask, recurrent_mask):
+        """`conv_gru_bptt` over batch-major inputs, returned like `inner_loop`."""
+        cell = self.cell
+        steps = ops.moveaxis(inputs, 1, 0)  # time-major
+        if mask is not None:
+            mask = ops.moveaxis(mask, 1, 0)
+        if self.go_backwards:
+            steps = ops.flip(steps, axis=0)
+            mask = None if mask is None else ops.flip(mask, axis=0)
+        states = conv_gru_bptt(
+            steps,
+            cell.kernel,
+            cell.bias,
+            cell.recurrent_kernel,
+            initial_state,
+            cell.conv_arguments,
+            step_mask=mask,
+            recurrent_mask=recurrent_mask,
+        )
+        outputs = states
+        if mask is not None and self.zero_output_for_mask:
+            rank = len(states.shape) - 3
+            outputs = states * ops.reshape(
+                ops.cast(mask, states.dtype), (*ops.shape(mask), *(1,) * (rank + 1))
+            )
+        last_output = outputs[-1]
+        outputs = ops.moveaxis(outputs, 0, 1) if self.return_sequences else last_output
+        return last_output, outputs, states[-1]
 
     def compute_output_shape(self, sequences_shape, initial_state_shape=None):
         batch_size, steps = sequences_shape[0], sequences_shape[1]
@@ -292,6 +317,7 @@ class ConvGRU(keras.layers.RNN):
         cell_config = self.cell.get_config()
         config.update({name: cell_config[name] for name in CELL_ARGUMENTS})
         config["rank"] = self.rank
+        config["implementation"] = self.implementation
         return config
 
     @classmethod

@@ -13,7 +13,10 @@ class ConvGRU3D(ConvGRU):
     shared across locations (`3·(k^3·c_in·f + k^3·f·f + f)` parameters).
     See `keras_grurcn.layers.ConvGRUCell` for the equations and arguments;
     all the ConvLSTM3D arguments are accepted (no `unit_forget_bias`, a
-    GRU has no forget gate).
+    GRU has no forget gate). `implementation="auto"` (default),
+    `"autodiff"` or `"bptt"` chooses the time loop; "auto" runs the one
+    measured fastest for the backend (`"autodiff"` on TensorFlow, `"bptt"`
+    on JAX; numbers in `keras_grurcn.layers.ConvGRU`).
 
     Input shape:
         `(batch, time, depth, rows, cols, channels)` with channels_last, or

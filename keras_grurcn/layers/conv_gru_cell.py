@@ -1,19 +1,18 @@
 import keras
 from keras import ops
 
+from keras_grurcn import compat
+from keras_grurcn.layers.conv_gru_step import conv_gru_step
+from keras_grurcn.layers.conv_gru_step import project_inputs
+from keras_grurcn.layers.conv_gru_step import split_recurrent_kernel
 from keras_grurcn.layers.conv_utils import conv_output_length
 from keras_grurcn.layers.conv_utils import normalize_data_format
 from keras_grurcn.layers.conv_utils import normalize_padding
 from keras_grurcn.layers.conv_utils import normalize_tuple
 
-try:  # Keras' own mixin: caches one dropout mask per sequence.
-    from keras.src.layers.rnn.dropout_rnn_cell import DropoutRNNCell
-except ImportError:  # pragma: no cover - moved in a future Keras
-    DropoutRNNCell = keras.layers.GRUCell.__mro__[2]
-
 
 @keras.saving.register_keras_serializable(package="keras_grurcn")
-class ConvGRUCell(keras.layers.Layer, DropoutRNNCell):
+class ConvGRUCell(keras.layers.Layer, compat.DropoutRNNCell):
     """Cell of the convolutional GRU of GRU-RCN, for inputs of any rank.
 
     One step of the recurrence of Ballas et al. (2016), where `*` is a
@@ -36,13 +35,15 @@ class ConvGRUCell(keras.layers.Layer, DropoutRNNCell):
     `kernel` `(*kernel_size, in_channels, 3 * filters)`, `recurrent_kernel`
     `(*kernel_size, filters, 3 * filters)` and `bias` `(3 * filters,)`.
 
-    Use the `ConvGRU1D/2D/3D` layers for whole sequences: they compute the
-    input convolution of every step in one batched call before the
-    recurrence. This cell is for `keras.layers.RNN` and custom loops.
+    Use the `ConvGRU1D/2D/3D` layers for whole sequences: they run the same
+    step (`conv_gru_step`) in the fastest loop for the backend, skip the
+    recurrent convolutions of a zero first state and, on JAX, have a
+    hand-written backward pass. This cell is for `keras.layers.RNN` and
+    custom loops.
 
     Dropout is variational (Gal and Ghahramani, 2016): one mask for the
     inputs and one for the state, drawn once per sequence and shared by the
-    three gates, so the input convolution can still be batched over time.
+    three gates.
     Computation happens in channels_last; `channels_first` inputs are
     transposed, so both formats work on every backend and device.
 
@@ -286,6 +287,15 @@ class ConvGRUCell(keras.layers.Layer, DropoutRNNCell):
 
     # --- The two halves of a step --------------------------------------
 
+    @property
+    def conv_arguments(self):
+        """The input convolution's `strides`, `padding` and `dilation_rate`."""
+        return {
+            "strides": self.strides,
+            "padding": self.padding,
+            "dilation_rate": self.dilation_rate,
+        }
+
     def project_inputs(self, inputs, dropout_mask=None):
         """`W * x + b` for the three gates `[z, r, h]`, channels_last.
 
@@ -296,42 +306,12 @@ class ConvGRUCell(keras.layers.Layer, DropoutRNNCell):
             inputs = inputs * dropout_mask
         leading = ops.shape(inputs)[: len(inputs.shape) - self.rank - 1]
         flat = ops.reshape(inputs, (-1, *inputs.shape[-self.rank - 1 :]))
-        projected = ops.conv(
-            flat,
-            self.kernel,
-            strides=self.strides,
-            padding=self.padding,
-            data_format="channels_last",
-            dilation_rate=self.dilation_rate,
-        )
-        if self.bias is not None:
-            projected = projected + self.bias
+        projected = project_inputs(flat, self.kernel, self.bias, self.conv_arguments)
         return ops.reshape(projected, (*leading, *projected.shape[1:]))
 
     def split_recurrent_kernel(self):
         """Returns `(U_zr, U_h)`: one conv for both gates, one for h̃."""
-        return (
-            self.recurrent_kernel[..., : 2 * self.filters],
-            self.recurrent_kernel[..., 2 * self.filters :],
-        )
-
-    def recurrent_step(self, projected, h_tm1, recurrent_kernels, recurrent_mask=None):
-        """One GRU update from `project_inputs`' output, channels_last."""
-        kernel_zr, kernel_h = recurrent_kernels
-        filters = self.filters
-        h_in = h_tm1 if recurrent_mask is None else h_tm1 * recurrent_mask
-        zr = self.recurrent_activation(
-            projected[..., : 2 * filters]
-            + ops.conv(h_in, kernel_zr, padding="same", data_format="channels_last")
-        )
-        z = zr[..., :filters]
-        r = zr[..., filters:]
-        candidate = self.activation(
-            projected[..., 2 * filters : 3 * filters]
-            + ops.conv(r * h_in, kernel_h, padding="same", data_format="channels_last")
-        )
-        # (1 - z) * h + z * h̃, written with one multiply.
-        return h_tm1 + z * (candidate - h_tm1)
+        return split_recurrent_kernel(self.recurrent_kernel)
 
     def call(self, inputs, states, training=False):
         h_tm1 = states[0] if isinstance(states, (list, tuple)) else states
@@ -343,10 +323,12 @@ class ConvGRUCell(keras.layers.Layer, DropoutRNNCell):
                 self.get_recurrent_dropout_mask(h_tm1)
             )
         projected = self.project_inputs(self.to_channels_last(inputs), dropout_mask)
-        h = self.recurrent_step(
+        h, _, _, _ = conv_gru_step(
             projected,
             self.to_channels_last(h_tm1),
             self.split_recurrent_kernel(),
+            self.activation,
+            self.recurrent_activation,
             recurrent_mask,
         )
         h = self.to_data_format(h)

@@ -74,12 +74,28 @@ def test_layer_config_rebuilds_the_layer():
         return_state=True,
         go_backwards=True,
         unroll=True,
+        implementation="autodiff",
     )
     config = layer.get_config()
     assert "cell" not in config and "rank" not in config
+    assert config["implementation"] == "autodiff"
     clone = layers.ConvGRU2D(**config)
     assert clone.get_config() == config
     assert clone.kernel_size == (3, 1) and clone.strides == (2, 1)
+
+
+def test_configs_saved_before_implementation_existed_still_load():
+    config = layers.ConvGRU2D(4, 3, implementation="bptt").get_config()
+    del config["implementation"]
+    layer = keras.saving.deserialize_keras_object(
+        {
+            "module": "keras_grurcn.layers.conv_gru2d",
+            "class_name": "ConvGRU2D",
+            "registered_name": "keras_grurcn>ConvGRU2D",
+            "config": config,
+        }
+    )
+    assert layer.implementation == "auto"
 
 
 def test_return_state_and_unroll():
@@ -93,11 +109,14 @@ def test_return_state_and_unroll():
     np.testing.assert_allclose(unrolled(x), output, rtol=1e-5, atol=1e-6)
 
 
-def test_stateful_continues_and_resets():
+@pytest.mark.parametrize("implementation", ["autodiff", "bptt"])
+def test_stateful_continues_and_resets(implementation):
     x = np.random.default_rng(0).normal(size=(2, 4, 5, 5, 2)).astype("float32")
-    whole = layers.ConvGRU2D(3, 3, padding="same")
+    whole = layers.ConvGRU2D(3, 3, padding="same", implementation=implementation)
     expected = keras.ops.convert_to_numpy(whole(x))
-    stateful = layers.ConvGRU2D(3, 3, padding="same", stateful=True)
+    stateful = layers.ConvGRU2D(
+        3, 3, padding="same", stateful=True, implementation=implementation
+    )
     stateful.build(x[:, :2].shape)
     stateful.set_weights(whole.get_weights())
     stateful(x[:, :2])
@@ -123,15 +142,21 @@ def test_dropout_only_in_training():
     )
 
 
-def test_masking_layer_propagates_mask():
+@pytest.mark.parametrize("implementation", ["autodiff", "bptt"])
+def test_masking_layer_propagates_mask(implementation):
     inputs = keras.Input((4, 5, 5, 2))
     masked = keras.layers.Masking()(inputs)
-    outputs = layers.ConvGRU2D(3, 3, padding="same", return_sequences=True)(masked)
+    outputs = layers.ConvGRU2D(
+        3, 3, padding="same", return_sequences=True, implementation=implementation
+    )(masked)
     model = keras.Model(inputs, outputs)
     x = np.random.default_rng(0).normal(size=(1, 4, 5, 5, 2)).astype("float32")
     x[:, 2] = 0.0  # fully masked step
     y = keras.ops.convert_to_numpy(model(x))
     np.testing.assert_allclose(y[:, 2], y[:, 1])
+
+
+IMPLEMENTATIONS = ("autodiff", "bptt")
 
 
 def tiny_model(**layer_kwargs):
@@ -143,7 +168,7 @@ def tiny_model(**layer_kwargs):
 
 
 def test_keras_file_round_trip_in_safe_mode(tmp_path):
-    model = tiny_model(dropout=0.1, go_backwards=True)
+    model = tiny_model(dropout=0.1, go_backwards=True, implementation="bptt")
     x = np.random.default_rng(0).normal(size=(2, 3, 8, 8, 2)).astype("float32")
     path = os.path.join(tmp_path, "m.keras")
     model.save(path)
@@ -152,11 +177,13 @@ def test_keras_file_round_trip_in_safe_mode(tmp_path):
         loaded.predict(x, verbose=0), model.predict(x, verbose=0)
     )
     assert isinstance(loaded.layers[1], layers.ConvGRU2D)
+    assert loaded.layers[1].implementation == "bptt"
 
 
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
 @pytest.mark.parametrize("jit_compile", [False, True])
-def test_fit_with_and_without_jit(jit_compile):
-    model = tiny_model()
+def test_fit_with_and_without_jit(jit_compile, implementation):
+    model = tiny_model(implementation=implementation)
     model.compile("adam", "sparse_categorical_crossentropy", jit_compile=jit_compile)
     x = np.random.default_rng(0).normal(size=(4, 3, 8, 8, 2)).astype("float32")
     history = model.fit(x, np.array([0, 1, 0, 1]), epochs=3, verbose=0)
@@ -164,12 +191,13 @@ def test_fit_with_and_without_jit(jit_compile):
     assert history.history["loss"][-1] < history.history["loss"][0]
 
 
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
 @pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
-def test_mixed_precision(policy):
+def test_mixed_precision(policy, implementation):
     previous = keras.config.dtype_policy()
     keras.config.set_dtype_policy(policy)
     try:
-        model = tiny_model()
+        model = tiny_model(implementation=implementation)
         gru = model.layers[1]
         assert gru.compute_dtype == policy.split("_")[1]
         assert gru.cell.kernel.dtype == "float32"
@@ -182,9 +210,14 @@ def test_mixed_precision(policy):
         keras.config.set_dtype_policy(previous)
 
 
-def test_clips_of_unknown_length_in_a_traced_graph():
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+@pytest.mark.parametrize("masked", [False, True])
+def test_clips_of_unknown_length_in_a_traced_graph(implementation, masked):
     inputs = keras.Input((None, 6, 6, 2))
-    hidden = layers.ConvGRU2D(3, 3, padding="same")(inputs)
+    hidden = keras.layers.Masking()(inputs) if masked else inputs
+    hidden = layers.ConvGRU2D(3, 3, padding="same", implementation=implementation)(
+        hidden
+    )
     outputs = keras.layers.Dense(2, activation="softmax")(
         keras.layers.GlobalAveragePooling2D()(hidden)
     )
