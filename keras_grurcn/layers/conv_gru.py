@@ -69,8 +69,8 @@ class ConvGRU(keras.layers.RNN):
       steps, 28x28x128 -> 64 filters, 3x3; docs/benchmarks.md), against the
       ConvGRU cell a user would write on `keras.layers.RNN`:
       TensorFlow, `"autodiff"` trains in 0.75x its time and runs forward
-      in 0.99x (`"bptt"`: 1.21x, 1.10x); JAX, `"bptt"` trains in 0.027x
-      and runs forward in 0.94x (`"autodiff"`: 0.90x, 1.03x).
+      in 0.96x (`"bptt"`: 1.16x, 1.08x); JAX, `"bptt"` trains in 0.028x
+      and runs forward in 1.01x (`"autodiff"`: 0.88x, 1.08x).
 
     Both give the same values and gradients for masks, `go_backwards`,
     `stateful`, dropout and recurrent dropout.
