@@ -84,11 +84,6 @@ def _draw_clips(
         raise ValueError(
             f"appearance must be one of {APPEARANCES}, got {appearance!r}."
         )
-    if appearance == "flicker":
-        frames, labels = draw_flickering_clips(
-            num_clips, num_frames, image_size, patch_size, seed, speed, _MOTION_STEPS
-        )
-        return frames, labels, None
     if num_clips < 1 or num_frames < 1:
         raise ValueError(
             f"num_clips and num_frames must be >= 1, got {num_clips}, {num_frames}."
@@ -99,6 +94,11 @@ def _draw_clips(
             f"image_size={image_size}."
         )
     speed = max(1, image_size // 16) if speed is None else int(speed)
+    if appearance == "flicker":
+        frames, labels = draw_flickering_clips(
+            num_clips, num_frames, image_size, patch_size, seed, speed, _MOTION_STEPS
+        )
+        return frames, labels, None
     rng = np.random.default_rng(seed)
     # Balanced classes, shuffled.
     labels = rng.permutation(np.arange(num_clips) % len(MOTION_CLASSES))

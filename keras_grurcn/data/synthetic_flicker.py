@@ -36,18 +36,10 @@ def draw_flickering_clips(
 ):
     """`(frames, labels)` of the flickering motion task (see the module).
 
-    `steps[label]` is the class's `(dy, dx)` per frame, in units of `speed`.
+    `steps[label]` is the class's `(dy, dx)` per frame, in units of `speed`
+    (pixels, an int). The caller, `synthetic._draw_clips`, has checked the
+    arguments.
     """
-    if num_clips < 1 or num_frames < 1:
-        raise ValueError(
-            f"num_clips and num_frames must be >= 1, got {num_clips}, {num_frames}."
-        )
-    if not 1 <= patch_size < image_size:
-        raise ValueError(
-            f"patch_size must be in [1, image_size), got patch_size={patch_size}, "
-            f"image_size={image_size}."
-        )
-    speed = max(1, image_size // 16) if speed is None else int(speed)
     rng = np.random.default_rng(seed)
     labels = rng.permutation(np.arange(num_clips) % len(steps))
     frames = np.empty((num_clips, num_frames, image_size, image_size, 3), np.uint8)
