@@ -11,7 +11,6 @@ from keras import ops
 
 from keras_grurcn import compat
 from keras_grurcn.layers.conv_gru_step import conv_gru_step
-from keras_grurcn.layers.conv_gru_step import project_inputs
 
 
 def conv_gru_autodiff(
@@ -44,7 +43,7 @@ def conv_gru_autodiff(
         `(last_output, outputs, last_state)`, outputs in the order the steps
         ran, like Keras' RNN loop.
     """
-    recurrent_kernels = cell.split_recurrent_kernel()
+    convolutions = cell.step_convolutions()
     masked = step_mask is not None
     if masked:
         # Read per step by index, carried as a second state: the backend
@@ -60,9 +59,9 @@ def conv_gru_autodiff(
     def step(inputs_t, states):
         keep = ops.take(step_mask, states[1], axis=1) if masked else None
         h, _, _, _ = conv_gru_step(
-            project_inputs(inputs_t, cell.kernel, cell.bias, cell.conv_arguments),
+            inputs_t,
             states[0],
-            recurrent_kernels,
+            convolutions,
             cell.activation,
             cell.recurrent_activation,
             recurrent_mask,

@@ -23,9 +23,8 @@ from keras import ops
 
 from keras_grurcn.layers.conv_gradients import conv_input_gradient
 from keras_grurcn.layers.conv_gradients import conv_kernel_gradient
+from keras_grurcn.layers.conv_gru_step import StepConvolutions
 from keras_grurcn.layers.conv_gru_step import conv_gru_step
-from keras_grurcn.layers.conv_gru_step import project_inputs
-from keras_grurcn.layers.conv_gru_step import split_recurrent_kernel
 
 
 def supports_bptt(cell):
@@ -105,13 +104,19 @@ def conv_gru_bptt(
         initial_state = values.get("initial_state")
         recurrent_mask = values.get("recurrent_mask")
         step_mask = values.get("step_mask")
-        recurrent_kernels = split_recurrent_kernel(values["recurrent_kernel"])
+        # Joint convolutions: the faster forward pass here (see
+        # `StepConvolutions`); the backward pass below needs only the
+        # recurrent kernels, whichever way the forward ran.
+        convolutions = StepConvolutions(
+            kernel, bias, values["recurrent_kernel"], conv_arguments, joint=True
+        )
+        recurrent_kernels = convolutions.recurrent_kernels
 
         def step(inputs_t, h_tm1, t):
             return conv_gru_step(
-                project_inputs(inputs_t, kernel, bias, conv_arguments),
+                inputs_t,
                 h_tm1,
-                recurrent_kernels,
+                convolutions,
                 ops.tanh,
                 ops.sigmoid,
                 recurrent_mask,

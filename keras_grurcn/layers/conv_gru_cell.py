@@ -2,9 +2,8 @@ import keras
 from keras import ops
 
 from keras_grurcn import compat
+from keras_grurcn.layers.conv_gru_step import StepConvolutions
 from keras_grurcn.layers.conv_gru_step import conv_gru_step
-from keras_grurcn.layers.conv_gru_step import project_inputs
-from keras_grurcn.layers.conv_gru_step import split_recurrent_kernel
 from keras_grurcn.layers.conv_utils import conv_output_length
 from keras_grurcn.layers.conv_utils import normalize_data_format
 from keras_grurcn.layers.conv_utils import normalize_padding
@@ -285,7 +284,7 @@ class ConvGRUCell(keras.layers.Layer, compat.DropoutRNNCell):
             ),
         )
 
-    # --- The two halves of a step --------------------------------------
+    # --- The step's convolutions --------------------------------------
 
     @property
     def conv_arguments(self):
@@ -296,37 +295,29 @@ class ConvGRUCell(keras.layers.Layer, compat.DropoutRNNCell):
             "dilation_rate": self.dilation_rate,
         }
 
-    def project_inputs(self, inputs, dropout_mask=None):
-        """`W * x + b` for the three gates `[z, r, h]`, channels_last.
+    def step_convolutions(self):
+        """The step's convolutions over this cell's weights, kept separate.
 
-        `inputs` may carry extra leading axes (e.g. time): they are folded
-        into the batch so a whole sequence is one convolution call.
+        Separate, not joint: what automatic differentiation of the step
+        trains fastest (see `StepConvolutions`).
         """
-        if dropout_mask is not None:
-            inputs = inputs * dropout_mask
-        leading = ops.shape(inputs)[: len(inputs.shape) - self.rank - 1]
-        flat = ops.reshape(inputs, (-1, *inputs.shape[-self.rank - 1 :]))
-        projected = project_inputs(flat, self.kernel, self.bias, self.conv_arguments)
-        return ops.reshape(projected, (*leading, *projected.shape[1:]))
-
-    def split_recurrent_kernel(self):
-        """Returns `(U_zr, U_h)`: one conv for both gates, one for h̃."""
-        return split_recurrent_kernel(self.recurrent_kernel)
+        return StepConvolutions(
+            self.kernel, self.bias, self.recurrent_kernel, self.conv_arguments
+        )
 
     def call(self, inputs, states, training=False):
         h_tm1 = states[0] if isinstance(states, (list, tuple)) else states
-        dropout_mask = recurrent_mask = None
+        recurrent_mask = None
         if training and self.dropout > 0:
-            dropout_mask = self.to_channels_last(self.get_dropout_mask(inputs))
+            inputs = inputs * self.get_dropout_mask(inputs)
         if training and self.recurrent_dropout > 0:
             recurrent_mask = self.to_channels_last(
                 self.get_recurrent_dropout_mask(h_tm1)
             )
-        projected = self.project_inputs(self.to_channels_last(inputs), dropout_mask)
         h, _, _, _ = conv_gru_step(
-            projected,
+            self.to_channels_last(inputs),
             self.to_channels_last(h_tm1),
-            self.split_recurrent_kernel(),
+            self.step_convolutions(),
             self.activation,
             self.recurrent_activation,
             recurrent_mask,
