@@ -18,7 +18,12 @@ pool3-sized map: batch 4, 10 steps, 28×28×128 inputs, 64 filters, 3×3,
   `recurrent_dropout > 0`.
 
 Rounds interleave every candidate so that machine noise hits them alike;
-each round times a candidate over enough calls to last ~0.25 s. `ratios`
+each round times a candidate over enough calls to last ~0.5 s, and each
+round starts one candidate further down the list, so that every candidate
+follows every other equally often: a call right after a 15-second JAX
+training step (which leaves the caches and the allocator cold) runs up to
+~30% slower, and with a fixed order the same candidate would always pay
+for it. `ratios`
 are of the medians over rounds; `paired_ratios`, the median over rounds of
 each round's own ratio, move less when the machine's load changes during
 the run; the best rounds are in the JSON beside them, with the load
@@ -234,9 +239,11 @@ def main():
         calls[name] = max(1, round(args.seconds / timed(fn, 1)[0]))
     samples = {name: [] for name in cases}
     cpu_samples = {name: [] for name in cases}
-    for _ in range(args.rounds):
-        for name, fn in cases.items():
-            wall, cpu = timed(fn, calls[name])
+    names = list(cases)
+    for round_index in range(args.rounds):
+        start = round_index % len(names)
+        for name in names[start:] + names[:start]:
+            wall, cpu = timed(cases[name], calls[name])
             samples[name].append(1000 * wall)
             cpu_samples[name].append(1000 * cpu)
     load_end = os.getloadavg()
@@ -273,6 +280,7 @@ def main():
             "masked_clips": "half the batch, last quarter of the frames",
         },
         "rounds": args.rounds,
+        "round_order": "rotated: round i starts at candidate i",
         "calls_per_round": calls,
         "backend": backend,
         "auto_implementation": ConvGRU2D(1, 1).loop_implementation,
