@@ -59,8 +59,11 @@ class ConvGRU(keras.layers.RNN):
       is the fastest; it also runs any activation and `unroll=True`.
     - `"bptt"`: a `keras.ops.scan` loop with a hand-written backward pass
       (backpropagation through time) whose kernel gradients are one batched
-      reduction over all steps (`conv_gru_bptt`). On JAX it is the fastest
-      (33x faster to train than `"autodiff"` on a CPU). It needs the
+      reduction over all steps (`conv_gru_bptt`). Its steps join the input
+      and recurrent convolutions into two over `[x_t, h]` and `[x_t, r ⊙ h]`
+      where the input convolution is stride 1 and "same" (the same
+      multiply-adds; see `StepConvolutions`). On JAX it is the fastest
+      (30x faster to train than `"autodiff"` on a CPU). It needs the
       default `tanh` and `sigmoid` activations and `unroll=False`.
     - `"auto"` (default): the fastest measured for the backend, `"bptt"` on
       JAX and `"autodiff"` on TensorFlow and other backends; `"autodiff"`
@@ -68,9 +71,9 @@ class ConvGRU(keras.layers.RNN):
       `benchmarks/convgru_vs_convlstm.py` on a 2-core CPU (batch 4, 10
       steps, 28x28x128 -> 64 filters, 3x3; docs/benchmarks.md), against the
       ConvGRU cell a user would write on `keras.layers.RNN`:
-      TensorFlow, `"autodiff"` trains in 0.75x its time and runs forward
-      in 0.96x (`"bptt"`: 1.16x, 1.08x); JAX, `"bptt"` trains in 0.028x
-      and runs forward in 1.01x (`"autodiff"`: 0.88x, 1.08x).
+      TensorFlow, `"autodiff"` trains in 0.73x its time and runs forward
+      in 0.95x (`"bptt"`: 1.16x, 0.99x); JAX, `"bptt"` trains in 0.030x
+      and runs forward in 0.96x (`"autodiff"`: 0.90x, 1.00x).
 
     Both give the same values and gradients for masks, `go_backwards`,
     `stateful`, dropout and recurrent dropout.

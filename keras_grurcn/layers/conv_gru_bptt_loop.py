@@ -6,8 +6,10 @@ filter-gradient convolutions, plus bookkeeping to accumulate them across
 iterations. On XLA's CPU backend (JAX) that is ~18x slower than this
 module, which writes backpropagation through time out instead:
 
-- the forward loop runs `conv_gru_step` and keeps what the backward needs:
-  the states and the gates `z, r` and the candidate `h̃` of every step;
+- the forward loop runs `conv_gru_step`, its convolutions joint (two per
+  step rather than three, see `StepConvolutions`), and keeps what the
+  backward needs: the states and the gates `z, r` and the candidate `h̃` of
+  every step;
 - the backward loop runs only what is truly sequential: two transposed
   convolutions per step that carry the gradient from `h_t` to `h_{t-1}`;
 - the kernels' gradients (and the inputs', when asked for) are then one
