@@ -49,7 +49,8 @@ class ConvGRU(keras.layers.RNN):
 
     Every step runs `conv_gru_step`: one input convolution for the three
     gates, one recurrent convolution for both gates (`U_zr`) and one on
-    `r ⊙ h` (`U_h`), against ConvLSTM's eight. When the sequence starts
+    `r ⊙ h` (`U_h`), or the same multiply-adds as two joint convolutions
+    in the `"bptt"` loop, against ConvLSTM's eight. When the sequence starts
     from the default zero state, the first step skips its two recurrent
     convolutions (they would convolve zeros). Two time loops run that step,
     chosen by `implementation`:
